@@ -1,0 +1,1 @@
+"""citecheck: check the sources an article cites."""
