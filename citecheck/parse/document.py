@@ -1,0 +1,156 @@
+"""Turn the text of an article into a :class:`~citecheck.model.Document`.
+
+This is the parse stage's one entry point. It reads the header, the notes
+block, the body's markers, parenthetical sources and inline URLs, and resolves
+back-references; each of those is its own module, and this one only wires them
+together. Everything here is pure: the caller has already read and decoded
+the file.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+import attrs
+
+from citecheck.model import Citation, CitationKind, Claim, Document
+from citecheck.parse.backrefs import resolve_back_references
+from citecheck.parse.dates import find_access_date, infer_day_first
+from citecheck.parse.fields import parse_fields
+from citecheck.parse.footnotes import FootnoteEntry, find_footnotes
+from citecheck.parse.header import read_header
+from citecheck.parse.markers import ClaimFinder, find_markers
+from citecheck.parse.normalize import normalize_text
+from citecheck.parse.parenthetical import find_parenthetical_sources
+from citecheck.parse.urls import FoundUrl, find_urls
+
+
+def parse_document(raw_text: str, source: str = "<string>") -> Document:
+    """Parse an article's text (as decoded from its file) into a Document."""
+    text = normalize_text(raw_text)
+    header = read_header(text)
+    block = find_footnotes(text)
+    body = text[: block.start]
+    day_first = infer_day_first([entry.text for entry in block.entries])
+
+    footnotes = resolve_back_references(
+        [_footnote_citation(entry, day_first) for entry in block.entries]
+    )
+
+    claims = ClaimFinder(body)
+    body_urls = find_urls(body)
+    url_spans = [(found.start, found.end) for found in body_urls]
+    claims_by_label: dict[str, list[Claim]] = {}
+    for marker in find_markers(body, {entry.label for entry in block.entries}, url_spans):
+        claims_by_label.setdefault(marker.label, []).append(claims.claim_for_marker(marker))
+    footnotes = [
+        _with_claims(citation, claims_by_label.get(citation.label, ())) for citation in footnotes
+    ]
+
+    parenthetical = _parenthetical_citations(body, header.published, claims)
+    inline = _inline_citations(body_urls, claims)
+
+    warnings = []
+    if not text.strip():
+        warnings.append("the document is empty")
+    return Document(
+        source=source,
+        text=text,
+        raw_text=raw_text,
+        title=header.title,
+        published=header.published,
+        citations=(*footnotes, *parenthetical, *inline),
+        warnings=tuple(warnings),
+    )
+
+
+def _footnote_citation(entry: FootnoteEntry, day_first: bool | None) -> Citation:
+    urls = find_urls(entry.text)
+    accessed = find_access_date(entry.text, day_first=day_first)
+    masked = [(found.start, found.end) for found in urls]
+    warnings = []
+    if accessed is not None:
+        masked.append((accessed.start, accessed.end))
+        if accessed.ambiguous:
+            readings = " or ".join(
+                date.isoformat() for date in (accessed.value, *accessed.alternatives)
+            )
+            warnings.append(
+                f"access date {accessed.raw.strip()!r} is ambiguous: {readings}; "
+                f"read as {accessed.value.isoformat()}"
+            )
+    fields = parse_fields(entry.text, sorted(masked))
+    return Citation(
+        id=f"fn-{entry.label}",
+        label=entry.label,
+        kind=CitationKind.FOOTNOTE,
+        text=entry.text,
+        authors=fields.authors,
+        title=fields.title,
+        publisher=fields.publisher,
+        urls=_unique(found.url for found in urls),
+        doi=next((found.doi for found in urls if found.doi), None),
+        date=fields.date,
+        accessed=accessed.value if accessed else None,
+        line=entry.line,
+        warnings=tuple(warnings),
+    )
+
+
+def _with_claims(citation: Citation, claims: Iterable[Claim]) -> Citation:
+    return attrs.evolve(citation, claims=tuple(claims))
+
+
+def _parenthetical_citations(
+    body: str, published: datetime.date | None, claims: ClaimFinder
+) -> list[Citation]:
+    citations = []
+    for number, found in enumerate(find_parenthetical_sources(body, published), start=1):
+        warnings = []
+        if found.date is None:
+            warnings.append(
+                f"{found.raw!r} gives no year and the article has no publication date to take it from"
+            )
+        citations.append(
+            Citation(
+                id=f"paren-{number}",
+                label=str(number),
+                kind=CitationKind.PARENTHETICAL,
+                text=" ".join(found.raw.split()),
+                publisher=found.publisher,
+                date=found.date,
+                claims=(claims.claim_for_span(found.start, found.end),),
+                line=claims.line_of(found.start),
+                warnings=tuple(warnings),
+            )
+        )
+    return citations
+
+
+def _inline_citations(body_urls: list[FoundUrl], claims: ClaimFinder) -> list[Citation]:
+    citations = []
+    for number, found in enumerate(body_urls, start=1):
+        citations.append(
+            Citation(
+                id=f"inline-{number}",
+                label=str(number),
+                kind=CitationKind.INLINE,
+                text=found.raw,
+                urls=(found.url,),
+                doi=found.doi,
+                claims=(_with_url_rejoined(claims.claim_for_span(found.start, found.end), found),),
+                line=claims.line_of(found.start),
+            )
+        )
+    return citations
+
+
+def _with_url_rejoined(claim: Claim, found: FoundUrl) -> Claim:
+    """Show a URL that was broken across lines whole in the claim's text."""
+    broken = " ".join(found.raw.split())
+    return attrs.evolve(claim, text=claim.text.replace(broken, found.url, 1))
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))

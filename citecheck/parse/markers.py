@@ -1,0 +1,146 @@
+"""Find footnote markers in the body and the claims they support.
+
+A marker is the small number that points at a note: ``[1]``, ``[1].``, ``¹``,
+``^1``. Brackets also hold years (``[2023]``), list items and parts of URLs, so
+a bracketed number is a marker only when a note with that label exists, it is
+not a year, and it is not inside a URL.
+
+The claim is the sentence that carries the marker. A marker that opens a line
+or a sentence (the first seed's ``…found in the statement\\n\\n[1]. Therefore``)
+belongs to the sentence before it. When a quotation ends shortly before the
+marker in that sentence, the quotation is what the note supports and is kept as
+the claim's quote.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Collection, Sequence
+
+import attrs
+
+from citecheck.model import Claim
+from citecheck.parse.footnotes import SUPERSCRIPT_DIGITS
+from citecheck.parse.sentences import sentence_around, sentence_bounds
+
+_SUPERSCRIPT_VALUE = {char: str(index) for index, char in enumerate(SUPERSCRIPT_DIGITS)}
+
+_MARKER = re.compile(
+    rf"\[(\d{{1,4}})\]|\^(\d{{1,4}})|\[\^(\d{{1,4}})\]|([{SUPERSCRIPT_DIGITS}]{{1,4}})"
+)
+
+# A quotation must end this close before the marker to be the thing it cites.
+_QUOTE_REACH = 120
+# Short quoted phrases are names and terms (“Near Environment Doctrine”), not quotations.
+_MIN_QUOTE_WORDS = 4
+_QUOTATION = re.compile(r"“([^“”]{1,5000})”|«([^«»]{1,5000})»|„([^„“]{1,5000})“|\"([^\"]{1,5000})\"")
+
+
+@attrs.frozen
+class Marker:
+    """A marker in the body pointing at the note ``label``."""
+
+    label: str
+    start: int
+    end: int
+
+
+def find_markers(
+    body: str, labels: Collection[str], excluded: Sequence[tuple[int, int]] = ()
+) -> list[Marker]:
+    """Markers in ``body`` that point at one of ``labels``.
+
+    ``excluded`` are spans (URLs) in which a bracketed number is part of the
+    address rather than a marker.
+    """
+    excluded_starts = [span[0] for span in excluded]
+    markers = []
+    for match in _MARKER.finditer(body):
+        digits = match.group(1) or match.group(2) or match.group(3)
+        if digits is None:
+            digits = "".join(_SUPERSCRIPT_VALUE[char] for char in match.group(4))
+        label = str(int(digits))
+        if label not in labels or _looks_like_year(digits):
+            continue
+        if _inside(match.start(), excluded, excluded_starts):
+            continue
+        markers.append(Marker(label=label, start=match.start(), end=match.end()))
+    return markers
+
+
+def _looks_like_year(digits: str) -> bool:
+    return len(digits) == 4 and 1000 <= int(digits) <= 2100
+
+
+def _inside(position: int, spans: Sequence[tuple[int, int]], starts: list[int]) -> bool:
+    index = bisect.bisect_right(starts, position) - 1
+    return index >= 0 and spans[index][0] <= position < spans[index][1]
+
+
+class ClaimFinder:
+    """Turns positions in the body into claims; computes sentence bounds once."""
+
+    def __init__(self, body: str) -> None:
+        self._body = body
+        self._starts = sentence_bounds(body)
+        self._line_starts = [0] + [index + 1 for index, char in enumerate(body) if char == "\n"]
+        # Quotations are found once, so that each marker costs a bisection.
+        self._quotes = [
+            (match.end(), next(group for group in match.groups() if group is not None))
+            for match in _QUOTATION.finditer(body)
+        ]
+        self._quote_ends = [end for end, _ in self._quotes]
+
+    def line_of(self, position: int) -> int:
+        """The 1-based line of ``position``."""
+        return bisect.bisect_right(self._line_starts, position)
+
+    def claim_for_marker(self, marker: Marker) -> Claim:
+        """The sentence a marker supports, with the quotation it follows if any."""
+        position = marker.start
+        start, end = sentence_around(self._starts, self._body, position)
+        if not self._body[start:position].strip(" \t\n.,;:"):
+            # The marker opens its sentence, so it trails the previous one.
+            start, end = sentence_around(self._starts, self._body, max(start - 1, 0))
+            end = max(end, position)
+            end = self._trim(start, end)
+        else:
+            end = max(end, marker.end)
+        text = _clean(self._body[start:end])
+        quote = self._quote_before(start, position)
+        return Claim(text=text, quote=quote, start=start, end=end, line=self.line_of(start))
+
+    def claim_for_span(self, span_start: int, span_end: int) -> Claim:
+        """The sentence containing a parenthetical source or an inline URL."""
+        start, end = sentence_around(self._starts, self._body, span_start)
+        end = max(end, span_end)
+        text = _clean(self._body[start:end])
+        return Claim(text=text, quote=None, start=start, end=end, line=self.line_of(start))
+
+    def _trim(self, start: int, end: int) -> int:
+        # Drop the marker itself and the blank lines before it from the claim.
+        segment = self._body[start:end]
+        cut = _MARKER.search(segment)
+        if cut:
+            end = start + cut.start()
+        while end > start and self._body[end - 1] in " \t\n":
+            end -= 1
+        return end
+
+    def _quote_before(self, sentence_start: int, marker_start: int) -> str | None:
+        index = bisect.bisect_right(self._quote_ends, marker_start) - 1
+        if index < 0:
+            return None
+        quote_end, quoted = self._quotes[index]
+        if quote_end < sentence_start or marker_start - quote_end > _QUOTE_REACH:
+            return None
+        quote = _clean(quoted)
+        if len(quote.split()) < _MIN_QUOTE_WORDS:
+            return None
+        return quote
+
+
+def _clean(text: str) -> str:
+    """Fold the line breaks of wrapped text into single spaces."""
+    return " ".join(text.split())

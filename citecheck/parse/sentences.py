@@ -1,0 +1,115 @@
+"""Find the sentence around a position in running text.
+
+A claim is the sentence that carries a footnote marker, so sentence ends must
+be found the way a reader finds them: a full stop inside a quotation does not
+end the sentence that quotes it (the first seed's ``Nurtleu said, “Russia has
+been … partner. Both countries … neighborliness.” found in the statement``), and
+abbreviations such as ``Dr.``, ``e.g.`` or ``U.S.`` end nothing.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+_OPENING_QUOTES = "“«„‘"
+_CLOSING_QUOTES = "”»“’"
+_QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“", "‘": "’"}
+
+# Words after which a full stop is not the end of a sentence.
+_ABBREVIATIONS = frozenset(
+    "dr mr mrs ms prof st no nos vol vols pp p ed eds e.g i.e etc vs cf al fig jr sr "
+    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n inc ltd co corp".split()
+)
+_LONGEST_QUOTATION = 1500
+_TERMINATOR = re.compile(r"[.!?]+")
+_WORD_BEFORE = re.compile(r"([\w.]{1,12})$")
+
+
+def sentence_bounds(text: str) -> list[int]:
+    """Offsets at which sentences start, in order, always beginning with 0.
+
+    A paragraph break (a blank line) also starts a sentence, so that headings and
+    bylines never merge into the first sentence of the body.
+    """
+    starts = [0]
+    depth = 0
+    straight_open = False
+    expected_closers: list[str] = []
+    quote_opened_at = 0
+    length = len(text)
+    index = 0
+    while index < length:
+        char = text[index]
+        if depth and index - quote_opened_at > _LONGEST_QUOTATION:
+            # An opening quote that never closes (or an apostrophe taken for one)
+            # must not swallow the rest of the paragraph.
+            expected_closers.clear()
+            depth = 0
+        if char in _QUOTE_PAIRS and not (expected_closers and char == expected_closers[-1]):
+            expected_closers.append(_QUOTE_PAIRS[char])
+            if not depth:
+                quote_opened_at = index
+            depth += 1
+        elif expected_closers and char == expected_closers[-1]:
+            expected_closers.pop()
+            depth -= 1
+        elif char == '"':
+            straight_open = not straight_open
+        elif char == "\n" and index + 1 < length and text[index + 1] == "\n":
+            # A blank line: whatever quotation was open is not going to close.
+            expected_closers.clear()
+            depth = 0
+            straight_open = False
+            next_start = _skip_space(text, index)
+            if next_start < length and next_start > starts[-1]:
+                starts.append(next_start)
+        elif char in ".!?" and depth == 0 and not straight_open:
+            end = _TERMINATOR.match(text, index)
+            stop = end.end() if end else index + 1
+            while stop < length and text[stop] in _CLOSING_QUOTES + "\")":
+                stop += 1
+            next_start = _skip_space(text, stop)
+            if (
+                next_start > stop
+                and next_start < length
+                and _starts_sentence(text[next_start])
+                and not _is_abbreviation(text, index)
+            ):
+                starts.append(next_start)
+            index = stop
+            continue
+        index += 1
+    return starts
+
+
+def _skip_space(text: str, index: int) -> int:
+    length = len(text)
+    while index < length and text[index] in " \t\n":
+        index += 1
+    return index
+
+
+def _starts_sentence(char: str) -> bool:
+    return char.isupper() or char.isdigit() or char in _OPENING_QUOTES + '"(['
+
+
+def _is_abbreviation(text: str, dot_index: int) -> bool:
+    if text[dot_index] != ".":
+        return False
+    match = _WORD_BEFORE.search(text, max(0, dot_index - 12), dot_index)
+    if not match:
+        return False
+    word = match.group(1).lower().strip(".")
+    # A single capital letter is an initial ("J. Smith"), not the end of a sentence.
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
+
+
+def sentence_around(starts: list[int], text: str, position: int) -> tuple[int, int]:
+    """The span of the sentence containing ``position``, without surrounding space."""
+    index = bisect.bisect_right(starts, position) - 1
+    start = starts[max(index, 0)]
+    end = starts[index + 1] if index + 1 < len(starts) else len(text)
+    while end > start and text[end - 1] in " \t\n":
+        end -= 1
+    return start, end

@@ -1,0 +1,47 @@
+"""Render parsed documents as plain text for a person at a terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from citecheck.model import Citation, Document
+
+
+def _citation_lines(citation: Citation) -> list[str]:
+    head = f"  [{citation.kind.value} {citation.label}]"
+    if citation.line is not None:
+        head += f" line {citation.line}"
+    lines = [head]
+    fields = (
+        ("authors", "; ".join(citation.authors) or None),
+        ("title", citation.title),
+        ("publisher", citation.publisher),
+        ("date", citation.date.isoformat() if citation.date else None),
+        ("accessed", citation.accessed.isoformat() if citation.accessed else None),
+        ("ibid of", citation.ibid_of),
+        ("doi", citation.doi),
+    )
+    lines.extend(f"    {name}: {value}" for name, value in fields if value)
+    lines.extend(f"    url: {url}" for url in citation.urls)
+    for claim in citation.claims:
+        lines.append(f"    claim: {claim.text}")
+        if claim.quote:
+            lines.append(f"    quote: {claim.quote}")
+    lines.extend(f"    warning: {warning}" for warning in citation.warnings)
+    return lines
+
+
+def render_text(documents: Sequence[Document]) -> str:
+    """One block per document, one indented entry per citation."""
+    lines: list[str] = []
+    for document in documents:
+        lines.append(f"{document.source}: {len(document.citations)} citations")
+        if document.title:
+            lines.append(f"  title: {document.title}")
+        if document.published:
+            lines.append(f"  published: {document.published.isoformat()}")
+        lines.extend(f"  warning: {warning}" for warning in document.warnings)
+        for citation in document.citations:
+            lines.extend(_citation_lines(citation))
+        lines.append("")
+    return "\n".join(lines)

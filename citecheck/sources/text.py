@@ -1,0 +1,134 @@
+"""Read a plain-text document from disk into a string, whatever its encoding.
+
+Articles arrive as UTF-8, UTF-8 with a byte-order mark, UTF-16 from Windows
+tools, or legacy code pages such as cp1251 for Russian. The reader decides the
+encoding from the bytes; a file that is not text at all is refused with one
+clear sentence rather than parsed into garbage.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+
+import attrs
+import charset_normalizer
+
+from citecheck.errors import InputError
+
+# Above this a "document" is almost certainly a mistake (a database dump, a
+# video); refusing it early keeps memory bounded.
+MAX_DOCUMENT_BYTES = 200 * 1024 * 1024
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+@attrs.frozen
+class SourceText:
+    """The decoded text of a document and how it was decoded."""
+
+    source: str
+    text: str
+    encoding: str
+
+
+def read_text_file(path: str | os.PathLike[str]) -> SourceText:
+    """Read and decode the file at ``path``; ``InputError`` if it is not readable text."""
+    name = os.fspath(path)
+    file_path = Path(name)
+    try:
+        size = file_path.stat().st_size
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    if file_path.is_dir():
+        raise InputError(f"{name}: is a directory, not a document")
+    if size > MAX_DOCUMENT_BYTES:
+        raise InputError(
+            f"{name}: {size:,} bytes is larger than the {MAX_DOCUMENT_BYTES:,}-byte limit"
+        )
+    try:
+        data = file_path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    text, encoding = decode_bytes(data, name=name)
+    return SourceText(source=name, text=text, encoding=encoding)
+
+
+def decode_bytes(data: bytes, *, name: str = "<bytes>") -> tuple[str, str]:
+    """Decode document bytes, returning the text and the encoding used."""
+    if not data:
+        return "", "utf-8"
+    text, encoding = _decode(data, name)
+    if _looks_binary_text(text):
+        raise InputError(f"{name}: looks like a binary file, not a text document")
+    return text, encoding
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _decode_or_fail(data[len(bom) :], encoding, name), encoding
+    utf16 = _sniff_utf16_without_bom(data)
+    if utf16:
+        return _decode_or_fail(data, utf16, name), utf16
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if _looks_binary(data):
+        raise InputError(f"{name}: looks like a binary file, not a text document")
+    best = charset_normalizer.from_bytes(data[:1_000_000]).best()
+    if best is None:
+        raise InputError(f"{name}: cannot tell which text encoding this file uses")
+    return data.decode(best.encoding, errors="replace"), best.encoding
+
+
+def _decode_or_fail(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        if _looks_binary(data) and not encoding.startswith("utf-16"):
+            raise InputError(f"{name}: looks like a binary file, not a text document") from None
+        raise InputError(f"{name}: is not valid {encoding} text") from None
+
+
+def _sniff_utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 of mostly-Latin text has a zero in every other byte."""
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 4:
+        return None
+    even_zeros = sample[0::2].count(0)
+    odd_zeros = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd_zeros > 0.4 * half and even_zeros < 0.05 * half:
+        return "utf-16-le"
+    if even_zeros > 0.4 * half and odd_zeros < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for byte in sample if byte < 0x20 and byte not in b"\t\n\r\f\x0b\x1b")
+    return controls > 0.1 * len(sample)
+
+
+def _looks_binary_text(text: str) -> bool:
+    sample = text[:8192]
+    if not sample:
+        return False
+    controls = sum(1 for char in sample if ord(char) < 0x20 and char not in "\t\n\r\f\x0b\x1b")
+    return "\x00" in sample or controls > 0.1 * len(sample)
