@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime
 import enum
+from collections.abc import Iterable
 
 import attrs
 
 
-class CitationKind(str, enum.Enum):
+class CitationKind(enum.StrEnum):
     """Where in the article a citation was found."""
 
     FOOTNOTE = "footnote"
@@ -25,10 +26,11 @@ class CitationKind(str, enum.Enum):
     """A bare URL in the body, such as ``To read the rest of the article: https://…``."""
 
 
-def _tuple_of_str(value: object) -> tuple[str, ...]:
+def _tuple_of_str(value: str | Iterable[str]) -> tuple[str, ...]:
+    """Accept a list or a single string where a tuple of strings is stored."""
     if isinstance(value, str):
         return (value,)
-    return tuple(value)  # type: ignore[call-overload, no-any-return]
+    return tuple(value)
 
 
 @attrs.frozen

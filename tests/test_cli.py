@@ -32,8 +32,19 @@ class TestParseCommand:
         assert document["source"] == str(SEED)
         third = document["citations"][2]
         assert set(third) >= {
-            "id", "label", "kind", "text", "authors", "title", "publisher", "urls", "doi",
-            "date", "accessed", "ibid_of", "claims",
+            "id",
+            "label",
+            "kind",
+            "text",
+            "authors",
+            "title",
+            "publisher",
+            "urls",
+            "doi",
+            "date",
+            "accessed",
+            "ibid_of",
+            "claims",
         }
         assert third["accessed"] == "2023-04-14"
         assert document["citations"][3]["ibid_of"] == "fn-3"
@@ -85,7 +96,10 @@ class TestBadInput:
         [
             b"",
             "Статья без сносок.\n".encode("cp1251") * 50,
-            "Body[1].\n\n[1] “Title”, Site, https://example.org/a, (Erişim Tarihi: 14.04.2023).\n".encode("utf-16"),
+            (
+                "Body[1].\n\n[1] “Title”, Site, https://example.org/a, "
+                "(Erişim Tarihi: 14.04.2023).\n"
+            ).encode("utf-16"),
         ],
     )
     def test_odd_but_valid_documents(self, tmp_path: Path, content: bytes) -> None:

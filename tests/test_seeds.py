@@ -30,17 +30,41 @@ def jamestown() -> citecheck.Document:
 
 
 ANKASAM_NOTES = [
-    ("1", "Kazakh, Russian Foreign Ministers Meet in Moscow", (), "Azernews",
-     "https://www.azernews.az/region/208618.html"),
-    ("2", "President Putin to Visit Kazakhstan in Autumn 2023", (), "AKI Press",
-     "https://akipress.com/news:701673:President_Putin_to_visit_Kazakhstan_in_autumn_2023/"),
-    ("3", "Kazakhstan Proposes Gas Pipeline Project Connecting Russia and China Publication: Eu",
-     ("Nuray Alekberli-Museyibova",), "The Jamestown Foundation",
-     "https://jamestown.org/program/kazakhstan-proposes-gas-pipeline-project-connecting-russia-and-china/"),
-    ("5", "China Population", (), "Worldometers",
-     "https://www.worldometers.info/world-population/china-population/"),
-    ("6", "Russia’s Purposes for Authorizing the Use of Druzhba", ("Emrah Kaya",), "ANKASAM",
-     "https://www.ankasam.org/russias-purposes-for-authorizing-the-use-of-druzhba/?lang=en"),
+    (
+        "1",
+        "Kazakh, Russian Foreign Ministers Meet in Moscow",
+        (),
+        "Azernews",
+        "https://www.azernews.az/region/208618.html",
+    ),
+    (
+        "2",
+        "President Putin to Visit Kazakhstan in Autumn 2023",
+        (),
+        "AKI Press",
+        "https://akipress.com/news:701673:President_Putin_to_visit_Kazakhstan_in_autumn_2023/",
+    ),
+    (
+        "3",
+        "Kazakhstan Proposes Gas Pipeline Project Connecting Russia and China Publication: Eu",
+        ("Nuray Alekberli-Museyibova",),
+        "The Jamestown Foundation",
+        "https://jamestown.org/program/kazakhstan-proposes-gas-pipeline-project-connecting-russia-and-china/",
+    ),
+    (
+        "5",
+        "China Population",
+        (),
+        "Worldometers",
+        "https://www.worldometers.info/world-population/china-population/",
+    ),
+    (
+        "6",
+        "Russia’s Purposes for Authorizing the Use of Druzhba",
+        ("Emrah Kaya",),
+        "ANKASAM",
+        "https://www.ankasam.org/russias-purposes-for-authorizing-the-use-of-druzhba/?lang=en",
+    ),
 ]
 
 
@@ -61,8 +85,13 @@ class TestAnkasam:
 
     @pytest.mark.parametrize(("label", "title", "authors", "publisher", "url"), ANKASAM_NOTES)
     def test_note_fields(
-        self, ankasam: citecheck.Document, label: str, title: str, authors: tuple[str, ...],
-        publisher: str, url: str,
+        self,
+        ankasam: citecheck.Document,
+        label: str,
+        title: str,
+        authors: tuple[str, ...],
+        publisher: str,
+        url: str,
     ) -> None:
         """Title, authors, publisher, URL and access date of each note, exactly."""
         note = ankasam.footnote(label)

@@ -1,13 +1,50 @@
 """Read dates, and access dates with their labels, in many languages.
 
-(Interface fixed; implementation in progress.)
+How it works, and why:
+
+* The text is first *folded* one character at a time (lower case, diacritics
+  and combining marks dropped, ``ı``→``i``, every space → ``' '``) so that
+  ``ERİŞİM TARİHİ``, ``Erişim Tarihi`` and ``Erisim tarihi`` look alike and a
+  month table needs one key per spelling (``Şubat``/``ŞUBAT``/``subat``). The
+  folded text keeps the original's offsets (an index map is built only when
+  combining marks or zero-width characters are dropped), so every span reported
+  points into the caller's text.
+* Dates are found by a handful of regular expressions whose repetitions are
+  all bounded, scanned left to right; a match whose month word is not a month
+  or whose day does not exist is retried one character later. Every attempt
+  is bounded, so the whole scan is linear in the text.
+* Numeric dates keep both readings until the caller's context decides:
+  ``day_first`` (the document's habit, see :func:`infer_day_first`), else the
+  language of the access label (English → month first, anything else → day
+  first), else day first. Dotted dates (``14.04.2023``) are day first
+  everywhere. When both readings stay possible the result is ``ambiguous``.
+* Two-digit years (``14.04.23``, ``4/14/23``) go to the latest century in
+  which they are not later than next year: in 2024 ``23`` → 2023, ``25`` →
+  2025, ``26`` → 1926, ``99`` → 1999.
 """
 
 from __future__ import annotations
 
+import array
+import bisect
 import datetime
+import functools
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
 
 import attrs
+
+__all__ = [
+    "FoundDate",
+    "find_access_date",
+    "find_access_dates",
+    "find_dates",
+    "find_month_days",
+    "infer_day_first",
+    "month_number",
+    "parse_date",
+]
 
 
 @attrs.frozen
@@ -19,6 +56,11 @@ class FoundDate:
     label's language or the document's habit suggests, and ``alternatives``
     holds the other reading(s). ``start``/``end``/``raw`` cover the whole phrase
     (for an access date: the label and the date, plus enclosing brackets).
+
+    Added fields: ``label`` is the access label as written (``Date of
+    Accession``, ``Erişim Tarihi``, ``consulté le``; empty for a plain date),
+    ``language`` its language code (``en``, ``tr``, ``ru``, ...), and
+    ``date_start``/``date_end`` the span of the date alone inside the phrase.
     """
 
     value: datetime.date
@@ -27,23 +69,1048 @@ class FoundDate:
     raw: str
     ambiguous: bool = False
     alternatives: tuple[datetime.date, ...] = ()
+    label: str = ""
+    language: str = ""
+    date_start: int = -1
+    date_end: int = -1
 
 
-def parse_date(text: str, *, day_first: bool | None = None) -> FoundDate | None:
-    """Read ``text`` as one date expression (``14.04.2023``, ``April 14, 2023``, ...)."""
-    raise NotImplementedError
+# --------------------------------------------------------------------------
+# Folding
 
 
-def find_dates(text: str, *, day_first: bool | None = None) -> list[FoundDate]:
-    """Every full date (day, month and year) in ``text``, in order."""
-    raise NotImplementedError
+_DROP_CHARS = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+_SPECIAL_FOLD = {
+    "ı": "i",  # Turkish dotless i: "ARALIK"/"Aralık" must both read "aralik"
+    "ł": "l",  # Polish, no decomposition
+    "\u2019": "'",  # "date d’accès"
+    "\u02bc": "'",
+    "\uff1a": ":",  # fullwidth colon after CJK labels: "访问日期：2023年…"
+}
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold_char(c: str) -> str:
+    """One character folded to one character, or '' for a mark to drop."""
+    special = _SPECIAL_FOLD.get(c)
+    if special is not None:
+        return special
+    if c.isspace():
+        return " "
+    if c in _DROP_CHARS:
+        return ""
+    if unicodedata.category(c) == "Mn":
+        # Decomposed text ("S" + U+0327 for "Ş", as macOS and some PDFs write it).
+        return ""
+    decomposed = unicodedata.normalize("NFD", c)
+    base = c
+    if len(decomposed) > 1 and all(unicodedata.category(x) == "Mn" for x in decomposed[1:]):
+        base = decomposed[0]  # "Ş" → "S"; but a Hangul syllable stays whole ("년")
+    low = base.lower()
+    return low[0] if low else c
+
+
+_ASCII_SPACES = str.maketrans("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", "         ")
+
+
+class _Folded:
+    """The folded text and the way back to the original offsets."""
+
+    __slots__ = ("f", "idx", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.idx: array.array[int] | None = None
+        if text.isascii():
+            self.f = text.lower().translate(_ASCII_SPACES)
+            return
+        parts = list(map(_fold_char, text))
+        self.f = "".join(parts)
+        if len(self.f) != len(text):
+            self.idx = array.array("q", (i for i, p in enumerate(parts) if p))
+
+    def span(self, fs: int, fe: int) -> tuple[int, int]:
+        """Original offsets of the folded span ``[fs, fe)``."""
+        if self.idx is None:
+            return fs, fe
+        if fe <= fs:
+            pos = self.idx[fs] if fs < len(self.idx) else len(self.text)
+            return pos, pos
+        start = self.idx[fs]
+        end = self.idx[fe - 1] + 1
+        text = self.text
+        # Keep the combining marks of the last letter inside the span.
+        while end < len(text) and unicodedata.category(text[end]) == "Mn":
+            end += 1
+        return start, end
+
+
+def _fold_word(word: str) -> str:
+    return "".join(map(_fold_char, word)).strip().rstrip(".").strip()
+
+
+# --------------------------------------------------------------------------
+# Month names
+
+
+_EN_MONTHS = (
+    "january jan",
+    "february feb",
+    "march mar",
+    "april apr",
+    "may",
+    "june jun",
+    "july jul",
+    "august aug",
+    "september sep sept",
+    "october oct",
+    "november nov",
+    "december dec",
+)
+_MONTH_TABLES: dict[str, tuple[str, ...]] = {
+    "en": _EN_MONTHS,
+    # Turkish, with the three-letter abbreviations (Oca, Şub, ...).
+    "tr": (
+        "ocak oca",
+        "şubat şub",
+        "mart mar",
+        "nisan nis",
+        "mayıs may",
+        "haziran haz",
+        "temmuz tem",
+        "ağustos ağu ağus",
+        "eylül eyl",
+        "ekim eki",
+        "kasım kas",
+        "aralık ara",
+    ),
+    # Russian: nominative, genitive ("14 апреля 2023 г."), abbreviations.
+    "ru": (
+        "январь января янв",
+        "февраль февраля фев февр",
+        "март марта мар",
+        "апрель апреля апр",
+        "май мая",
+        "июнь июня июн",
+        "июль июля июл",
+        "август августа авг",
+        "сентябрь сентября сен сент",
+        "октябрь октября окт",
+        "ноябрь ноября ноя нояб",
+        "декабрь декабря дек",
+    ),
+    "uk": (
+        "січень січня січ",
+        "лютий лютого лют",
+        "березень березня бер",
+        "квітень квітня квіт",
+        "травень травня трав",
+        "червень червня черв",
+        "липень липня лип",
+        "серпень серпня серп",
+        "вересень вересня вер",
+        "жовтень жовтня жовт",
+        "листопад листопада лист",
+        "грудень грудня груд",
+    ),
+    # German, with Austrian "Jänner" and the "Maerz" spelling of keyboards without umlauts.
+    "de": (
+        "januar jänner jan jän",
+        "februar feber feb",
+        "märz maerz mär mrz",
+        "april apr",
+        "mai",
+        "juni jun",
+        "juli jul",
+        "august aug",
+        "september sep sept",
+        "oktober okt",
+        "november nov",
+        "dezember dez",
+    ),
+    "fr": (
+        "janvier janv",
+        "février févr fév",
+        "mars",
+        "avril avr",
+        "mai",
+        "juin",
+        "juillet juil",
+        "août aout",
+        "septembre sept",
+        "octobre oct",
+        "novembre nov",
+        "décembre déc",
+    ),
+    "es": (
+        "enero ene",
+        "febrero feb",
+        "marzo mar",
+        "abril abr",
+        "mayo may",
+        "junio jun",
+        "julio jul",
+        "agosto ago",
+        "septiembre setiembre sep sept set",
+        "octubre oct",
+        "noviembre nov",
+        "diciembre dic",
+    ),
+    "pt": (
+        "janeiro jan",
+        "fevereiro fev",
+        "março mar",
+        "abril abr",
+        "maio mai",
+        "junho jun",
+        "julho jul",
+        "agosto ago",
+        "setembro set",
+        "outubro out",
+        "novembro nov",
+        "dezembro dez",
+    ),
+    "it": (
+        "gennaio gen",
+        "febbraio feb",
+        "marzo mar",
+        "aprile apr",
+        "maggio mag",
+        "giugno giu",
+        "luglio lug",
+        "agosto ago",
+        "settembre set",
+        "ottobre ott",
+        "novembre nov",
+        "dicembre dic",
+    ),
+    "nl": (
+        "januari jan",
+        "februari feb",
+        "maart mrt",
+        "april apr",
+        "mei",
+        "juni jun",
+        "juli jul",
+        "augustus aug",
+        "september sep sept",
+        "oktober okt",
+        "november nov",
+        "december dec",
+    ),
+    # Czech: nominative and genitive ("[cit. 7. února 2017]").
+    "cs": (
+        "leden ledna led",
+        "únor února úno",
+        "březen března bře",
+        "duben dubna dub",
+        "květen května kvě",
+        "červen června čer",
+        "červenec července čec",
+        "srpen srpna srp",
+        "září zář",
+        "říjen října říj",
+        "listopad listopadu lis",
+        "prosinec prosince pro",
+    ),
+    # Polish: nominative and genitive ("14 kwietnia 2023").
+    "pl": (
+        "styczeń stycznia sty",
+        "luty lutego lut",
+        "marzec marca",
+        "kwiecień kwietnia kwi",
+        "maj maja",
+        "czerwiec czerwca cze",
+        "lipiec lipca lip",
+        "sierpień sierpnia sie",
+        "wrzesień września wrz",
+        "październik października paź",
+        "listopad listopada lis",
+        "grudzień grudnia gru",
+    ),
+}
+
+
+def _build_months() -> tuple[dict[str, int], frozenset[str], frozenset[str]]:
+    months: dict[str, int] = {}
+    english: set[str] = set()
+    full_foreign: set[str] = set()
+    for lang, rows in _MONTH_TABLES.items():
+        for number, row in enumerate(rows, start=1):
+            words = row.split()
+            for i, word in enumerate(words):
+                key = _fold_word(word)
+                if months.setdefault(key, number) != number:  # pragma: no cover - table bug
+                    raise ValueError(f"month {word!r} means two months")
+                if lang == "en":
+                    english.add(key)
+                elif i == 0 or (lang in {"ru", "uk", "pl", "cs"} and i == 1):
+                    full_foreign.add(key)
+    return months, frozenset(english), frozenset(full_foreign - english)
+
+
+_MONTHS, _ENGLISH_MONTH_WORDS, _FOREIGN_FULL_MONTHS = _build_months()
+
+
+def month_number(name: str) -> int | None:
+    """The month (1-12) ``name`` means in any supported language, or None.
+
+    Full names, abbreviations with or without a dot, any case, with or without
+    diacritics: ``April``, ``apr.``, ``Şubat``, ``subat``, ``апреля``, ``févr.``.
+    """
+    if not name or len(name) > 40:
+        return None
+    return _MONTHS.get(_fold_word(name))
+
+
+# --------------------------------------------------------------------------
+# Date patterns (on folded text; every repetition is bounded)
+
+
+_L = r"[^\W\d_]"
+_MON = rf"(?<!{_L})(?P<mon>{_L}{{3,11}})(?!{_L})"
+_ORD = r"(?:st|nd|rd|th|eme|er|re|e|o|º|ª|°)?"
+_YEAR = r"(?P<year>[0-9]{4})(?![0-9])"
+# Russian "2023 г." / "2023 года", Turkish "2023 yılı": part of the date phrase.
+_YEAR_SUFFIX = rf"(?: {{0,2}}(?:г\.|г(?!{_L})|года(?!{_L})|yili(?!{_L})))?"
+_NUM_BEFORE = r"(?<![\w.,/-])"
+_NUM_AFTER = r"(?![0-9]|[./-][0-9])"
+
+# "14 April 2023", "14. April 2023", "14th of April 2023", "1er mai 2023",
+# "14 de abril de 2023", "14 апреля 2023 г.", "14-Apr-2023", "14 Apr. 2023".
+_DMY_RE = re.compile(
+    rf"(?<!\w)(?<![0-9][.,])(?P<day>[0-3]?[0-9]){_ORD}(?!{_L})"
+    r"(?:\. {0,3}| {1,3}|-|/)"
+    r"(?:(?:de|of) {1,3})?" + _MON + r"(?:\.? {0,3}, {0,3}|\.? {1,3}|\.?-|\.?/|\.)"
+    r"(?:del? {1,3})?" + _YEAR + _YEAR_SUFFIX
+)
+# "14-Apr-23" (spreadsheets, Oracle): two-digit year only with - or /.
+_DMY2_RE = re.compile(
+    _NUM_BEFORE + rf"(?P<day>[0-3]?[0-9])(?P<s>[-/])(?P<mon>{_L}{{3,11}})(?P=s)"
+    r"(?P<yy>[0-9]{2})" + _NUM_AFTER
+)
+# "April 14, 2023", "Apr 14 2023", "April 14th, 2023", "Apr. 14, 2023" (IEEE).
+_MDY_RE = re.compile(
+    _MON + r"(?:\.? {1,3}|\.|-|\.?/)"
+    rf"(?P<day>[0-3]?[0-9])(?:st|nd|rd|th)?(?!{_L})"
+    r"(?: {0,3}, {0,3}| {1,3}|-|/)" + _YEAR + _YEAR_SUFFIX
+)
+# APA "(2023, April 14)", Vancouver "[cited 2023 Apr 14]".
+_YMD_RE = re.compile(
+    _NUM_BEFORE
+    + r"(?P<year>[0-9]{4})(?: {0,3}, {0,3}| {1,3}|\. {0,3})"
+    + _MON
+    + r"(?:\.? {1,3}|\.|-)"
+    rf"(?P<day>[0-3]?[0-9])(?:st|nd|rd|th)?(?![0-9]|{_L})"
+)
+# "14.04.2023", "14. 04. 2023", "14.04.23" (two-digit year only with two-digit
+# day and month, so section numbers like "3.10.12" are not dates).
+_DOT_RE = re.compile(
+    _NUM_BEFORE + r"(?:(?P<a>[0-9]{1,2})\. ?(?P<b>[0-9]{1,2})\. ?(?P<y>[0-9]{4})"
+    r"|(?P<a2>[0-9]{2})\.(?P<b2>[0-9]{2})\.(?P<yy>[0-9]{2}))" + _NUM_AFTER + _YEAR_SUFFIX
+)
+# "04/14/2023", "14/04/2023", "4/14/23"; not inside a URL path ("/2023/04/14/").
+_SLASH_RE = re.compile(
+    _NUM_BEFORE + r"(?P<a>[0-9]{1,2})/(?P<b>[0-9]{1,2})/(?:(?P<y>[0-9]{4})|(?P<yy>[0-9]{2}))"
+    r"(?![0-9]|[./-][0-9]|/)"
+)
+# "14-04-2023"; a two-digit year would make phone numbers ("12-34-56") dates.
+_DASH_RE = re.compile(
+    _NUM_BEFORE + r"(?P<a>[0-9]{1,2})-(?P<b>[0-9]{1,2})-(?P<y>[0-9]{4})" + _NUM_AFTER
+)
+# "2023-04-14", "2023/04/14", "2023.04.14" (year first is always Y-M-D).
+_ISO_RE = re.compile(
+    _NUM_BEFORE
+    + r"(?P<y>[0-9]{4})(?P<s>[-/.])(?P<b>[0-9]{1,2})(?P=s)(?P<a>[0-9]{1,2})"
+    + _NUM_AFTER
+)
+# "2023年4月14日" (Chinese, Japanese), "2023년 4월 14일" (Korean).
+_CJK_RE = re.compile(
+    r"(?<![0-9])(?P<y>[0-9]{4}) ?[年년] ?(?P<b>[0-9]{1,2}) ?[月월] ?(?P<a>[0-9]{1,2}) ?[日일]"
+)
+
+_MIN_YEAR = 1000
+_MAX_YEAR = 2999
+
+_FIXED = 0  # month and day known
+_DOT = 1  # day first everywhere
+_SLASH = 2
+_DASH = 3
+
+
+@attrs.frozen
+class _Cand:
+    """A date found in folded text, before its day/month order is decided."""
+
+    fs: int
+    fe: int
+    kind: int
+    year: int
+    first: int  # month for _FIXED, else the first number
+    second: int  # day for _FIXED, else the second number
+
+
+def _mk(year: int, month: int, day: int) -> datetime.date | None:
+    if not _MIN_YEAR <= year <= _MAX_YEAR:
+        return None
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _expand_year(yy: int) -> int:
+    """Two-digit year → the latest century where it is not after next year."""
+    limit = datetime.date.today().year + 1
+    year = (limit // 100) * 100 + yy
+    return year - 100 if year > limit else year
+
+
+def _fixed(m: re.Match[str], year: int, month: int | None, day: int) -> _Cand | None:
+    if month is None or _mk(year, month, day) is None:
+        return None
+    return _Cand(m.start(), m.end(), _FIXED, year, month, day)
+
+
+def _build_text(m: re.Match[str]) -> _Cand | None:
+    year = int(m["year"])
+    return _fixed(m, year, _MONTHS.get(m["mon"]), int(m["day"]))
+
+
+def _build_dmy2(m: re.Match[str]) -> _Cand | None:
+    return _fixed(m, _expand_year(int(m["yy"])), _MONTHS.get(m["mon"]), int(m["day"]))
+
+
+def _build_ymd_numeric(m: re.Match[str]) -> _Cand | None:
+    return _fixed(m, int(m["y"]), int(m["b"]), int(m["a"]))
+
+
+def _numeric(
+    m: re.Match[str], kind: int, a: str, b: str, y: str | None, yy: str | None
+) -> _Cand | None:
+    year = int(y) if y is not None else _expand_year(int(yy or "0"))
+    first, second = int(a), int(b)
+    if _mk(year, second, first) is None and _mk(year, first, second) is None:
+        return None
+    return _Cand(m.start(), m.end(), kind, year, first, second)
+
+
+def _build_dot(m: re.Match[str]) -> _Cand | None:
+    if m["a"] is not None:
+        return _numeric(m, _DOT, m["a"], m["b"], m["y"], None)
+    return _numeric(m, _DOT, m["a2"], m["b2"], None, m["yy"])
+
+
+def _build_slash(m: re.Match[str]) -> _Cand | None:
+    return _numeric(m, _SLASH, m["a"], m["b"], m["y"], m["yy"])
+
+
+def _build_dash(m: re.Match[str]) -> _Cand | None:
+    return _numeric(m, _DASH, m["a"], m["b"], m["y"], None)
+
+
+_Builder = Callable[[re.Match[str]], _Cand | None]
+_PATTERNS: tuple[tuple[re.Pattern[str], _Builder], ...] = (
+    (_DMY_RE, _build_text),
+    (_DMY2_RE, _build_dmy2),
+    (_MDY_RE, _build_text),
+    (_YMD_RE, _build_text),
+    (_DOT_RE, _build_dot),
+    (_SLASH_RE, _build_slash),
+    (_DASH_RE, _build_dash),
+    (_ISO_RE, _build_ymd_numeric),
+    (_CJK_RE, _build_ymd_numeric),
+)
+
+
+def _scan(pattern: re.Pattern[str], f: str, build: _Builder) -> Iterable[_Cand]:
+    """Valid matches of ``pattern``; a rejected match is retried one character on.
+
+    Matches are bounded in length, so the retries keep the scan linear.
+    """
+    pos = 0
+    n = len(f)
+    while pos <= n:
+        m = pattern.search(f, pos)
+        if m is None:
+            return
+        cand = build(m)
+        if cand is None:
+            pos = m.start() + 1
+        else:
+            yield cand
+            pos = max(m.end(), m.start() + 1)
+
+
+def _candidates(f: str) -> list[_Cand]:
+    """All dates of folded text, in order, earliest then longest winning overlaps."""
+    found: list[_Cand] = []
+    for pattern, build in _PATTERNS:
+        found.extend(_scan(pattern, f, build))
+    found.sort(key=lambda c: (c.fs, -c.fe))
+    chosen: list[_Cand] = []
+    last_end = -1
+    for cand in found:
+        if cand.fs >= last_end:
+            chosen.append(cand)
+            last_end = cand.fe
+    return chosen
+
+
+def _resolve(
+    cand: _Cand, day_first: bool | None, default_day_first: bool
+) -> tuple[datetime.date, bool, tuple[datetime.date, ...]] | None:
+    """The date of a candidate, whether it is ambiguous, and the other reading."""
+    if cand.kind == _FIXED:
+        value = _mk(cand.year, cand.first, cand.second)
+        return None if value is None else (value, False, ())
+    dmy = _mk(cand.year, cand.second, cand.first)
+    mdy = _mk(cand.year, cand.first, cand.second)
+    if cand.kind == _DOT:
+        # "14.04.2023" is day first in every language that writes dots.
+        prefer_day, decided = True, True
+    elif day_first is not None:
+        prefer_day, decided = day_first, True
+    else:
+        prefer_day, decided = default_day_first, False
+    preferred, other = (dmy, mdy) if prefer_day else (mdy, dmy)
+    if preferred is None:
+        return None if other is None else (other, False, ())
+    if other is None or other == preferred or decided:
+        return preferred, False, ()
+    return preferred, True, (other,)
+
+
+def _default_day_first(language: str | None) -> bool:
+    # US English writes month first ("Accessed 04/14/2023"); the others day first.
+    return not (language or "").lower().startswith("en")
+
+
+def _found(
+    folded: _Folded,
+    cand: _Cand,
+    day_first: bool | None,
+    default_day_first: bool,
+) -> FoundDate | None:
+    resolved = _resolve(cand, day_first, default_day_first)
+    if resolved is None:
+        return None
+    value, ambiguous, alternatives = resolved
+    start, end = folded.span(cand.fs, cand.fe)
+    return FoundDate(
+        value=value,
+        start=start,
+        end=end,
+        raw=folded.text[start:end],
+        ambiguous=ambiguous,
+        alternatives=alternatives,
+        date_start=start,
+        date_end=end,
+    )
+
+
+def find_dates(
+    text: str, *, day_first: bool | None = None, language: str | None = None
+) -> list[FoundDate]:
+    """Every full date (day, month and year) in ``text``, in order.
+
+    Years alone and month-year pairs are not dates here. An ambiguous numeric
+    date (``04/05/2023``) is read day first unless ``day_first`` says otherwise
+    or ``language`` is English (``"en"``), and is then marked ``ambiguous``.
+    """
+    folded = _Folded(text)
+    default = _default_day_first(language)
+    out: list[FoundDate] = []
+    for cand in _candidates(folded.f):
+        found = _found(folded, cand, day_first, default)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+_WEEKDAYS_EN = (
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)"
+)
+_PARSE_PREFIX_RE = re.compile(
+    r"[\s(\[{\"'“”‘’«]{0,20}(?:" + _WEEKDAYS_EN + r"\.?,?\s{0,3})?", re.IGNORECASE
+)
+_PARSE_SUFFIX_RE = re.compile(
+    r"(?:,?\s{0,3}(?:T|at\s{1,3})?\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?\s{0,2}"
+    r"(?:[ap]\.?m\.?|z|utc|gmt|[+-]\d{2}:?\d{2})?)?[\s)\]}\"'“”‘’».,;:]{0,20}",
+    re.IGNORECASE,
+)
+
+
+def parse_date(
+    text: str, *, day_first: bool | None = None, language: str | None = None
+) -> FoundDate | None:
+    """Read ``text`` as one date expression (``14.04.2023``, ``April 14, 2023``, ...).
+
+    The text must hold exactly one full date; around it only spaces, brackets
+    and closing punctuation (APA's ``(2023, April 14)``), a leading English
+    weekday (``Friday, April 14, 2023``) and a trailing time
+    (``2023-04-14T10:00:00Z``) are allowed. The span is the date itself.
+    """
+    if len(text) > 200:
+        return None
+    dates = find_dates(text, day_first=day_first, language=language)
+    if len(dates) != 1:
+        return None
+    found = dates[0]
+    if not _PARSE_PREFIX_RE.fullmatch(text, 0, found.start):
+        return None
+    if not _PARSE_SUFFIX_RE.fullmatch(text, found.end):
+        return None
+    return found
+
+
+# --------------------------------------------------------------------------
+# Year-less dates: "(Radio Free Europe/Radio Liberty, November 29)"
+
+
+_MD_RE = re.compile(
+    rf"(?<!{_L})(?P<mon>{_L}{{3,11}})(?!{_L})\.? {{1,3}}"
+    rf"(?P<day>[0-3]?[0-9])(?:st|nd|rd|th)?(?![0-9]|{_L}|[.,:/-][0-9])"
+)
+_DM_RE = re.compile(
+    rf"(?<!\w)(?<![0-9][.,])(?P<day>[0-3]?[0-9]){_ORD}(?!{_L})(?:\. {{0,3}}| {{1,3}})"
+    rf"(?:(?:de|of) {{1,3}})?(?P<mon>{_L}{{3,11}})(?!{_L})"
+)
+_MONTH_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def find_month_days(text: str) -> list[tuple[int, int, int, int]]:
+    """Year-less dates as ``(month, day, start, end)``, in order.
+
+    ``November 29``, ``29 November``, ``29. November``, ``29 de noviembre``,
+    ``29 ноября``. Dates that carry a year are left to :func:`find_dates`.
+    English month words (and every abbreviation) must be capitalised, so that
+    "you may 5" or "they march 20 miles" are not dates.
+    """
+    folded = _Folded(text)
+    f = folded.f
+    full = _candidates(f)
+    full_starts = [c.fs for c in full]
+    found: list[tuple[int, int, int, int]] = []
+
+    def overlaps_full(fs: int, fe: int) -> bool:
+        i = bisect.bisect_right(full_starts, fe - 1) - 1
+        return i >= 0 and full[i].fe > fs
+
+    def build(m: re.Match[str]) -> _Cand | None:
+        key = m["mon"]
+        month = _MONTHS.get(key)
+        day = int(m["day"])
+        if month is None or not 1 <= day <= _MONTH_DAYS[month]:
+            return None
+        if overlaps_full(m.start(), m.end()):
+            return None
+        ms, _ = folded.span(m.start("mon"), m.end("mon"))
+        if not text[ms].isupper() and key not in _FOREIGN_FULL_MONTHS:
+            return None
+        fe = m.end()
+        if m.end("mon") == fe and key not in _FOREIGN_FULL_MONTHS and f[fe : fe + 1] == ".":
+            fe += 1  # "29 Nov." keeps the abbreviation's dot
+        return _Cand(m.start(), fe, _FIXED, 2000, month, day)
+
+    cands = [*_scan(_MD_RE, f, build), *_scan(_DM_RE, f, build)]
+    cands.sort(key=lambda c: (c.fs, -c.fe))
+    last_end = -1
+    for cand in cands:
+        if cand.fs >= last_end:
+            start, end = folded.span(cand.fs, cand.fe)
+            found.append((cand.first, cand.second, start, end))
+            last_end = cand.fe
+    return found
+
+
+# --------------------------------------------------------------------------
+# Access labels
+
+
+_RISKY = 1  # a verb that prose uses too: must follow punctuation, not a word
+_COLON = 2  # only with a colon after it ("Stand: 14.04.2023")
+_FROM = 4  # APA "Retrieved April 14, 2023, from https://…": the "from" is label too
+_PAREN = 8  # the date in parentheses after the label: "en ligne (18 janvier 2016)"
+
+_LABELS: dict[str, tuple[tuple[str, int], ...]] = {
+    "en": (
+        ("date of accession", 0),  # ANKASAM: "(Date of Accession: 14.04.2023)"
+        ("date of access", 0),
+        ("date accessed", 0),
+        ("accessed date", 0),
+        ("access date", 0),
+        ("access", _COLON),
+        ("accessed", 0),  # MLA "Accessed 14 Apr. 2023", Chicago "accessed April 14, 2023"
+        ("last accessed", 0),
+        ("last access", 0),
+        ("first accessed", 0),
+        ("link accessed", 0),
+        ("retrieved", _FROM),  # Wikipedia "Retrieved 14 April 2023", APA 6
+        ("last retrieved", 0),
+        ("date retrieved", 0),
+        ("retrieval date", 0),
+        ("viewed", _RISKY),
+        ("last viewed", 0),
+        ("date viewed", 0),
+        ("consulted", _RISKY),
+        ("last consulted", 0),
+        ("last visited", 0),
+        ("date visited", 0),
+        ("site visited", 0),
+        ("last checked", 0),
+        ("cited", _RISKY),  # Vancouver "[cited 2023 Apr 14]"
+        ("downloaded", _RISKY),
+        # MLA 7 puts the medium, then the access date: "JSTOR. Web. 10 Apr. 2017."
+        ("web.", _RISKY),
+    ),
+    "tr": (
+        ("erişim tarihi", 0),
+        ("erişim tarih", 0),
+        ("erişim", 0),
+        ("son erişim tarihi", 0),
+        ("son erişim", 0),
+        ("erişim zamanı", 0),
+        ("e.t.", 0),
+        ("e. t.", 0),
+    ),
+    "ru": (
+        ("дата обращения", 0),  # GOST: "(дата обращения: 14.04.2023)"
+        ("дата доступа", 0),
+        ("дата посещения", 0),
+        ("дата просмотра", 0),
+        ("просмотрено", 0),
+    ),
+    "uk": (
+        ("дата звернення", 0),
+        ("дата доступу", 0),
+        ("дата перегляду", 0),
+    ),
+    "de": (
+        ("abgerufen", 0),  # German Wikipedia "abgerufen am 14. April 2023"
+        ("zuletzt abgerufen", 0),
+        ("aufgerufen", _RISKY),
+        ("zuletzt aufgerufen", 0),
+        ("zugriff", 0),
+        ("letzter zugriff", 0),
+        ("zugegriffen", _RISKY),
+        ("zuletzt zugegriffen", 0),
+        ("abrufdatum", 0),
+        ("abruf", 0),  # "Abruf am: 17.03.2005"; not "abrufbar"
+        ("zugriffsdatum", 0),
+        ("gesehen", _RISKY),
+        ("stand", _RISKY | _COLON),  # "(Stand: 14.04.2023)": the page as of that day
+    ),
+    "fr": (
+        ("consulté", 0),
+        ("page consultée", 0),
+        ("consulté en ligne", 0),
+        ("dernière consultation", 0),
+        ("date de consultation", 0),
+        ("date d'accès", 0),
+        ("accès", _COLON),
+        ("accédé", 0),
+        ("visité", _RISKY),
+        ("repéré", 0),  # APA in French: "Repéré le 2015-10-06 à http://…"
+        ("citation", _COLON),  # "[En ligne] [Citation : 18 janvier 2015.]"
+        ("en ligne", _PAREN),  # Quebec: "[en ligne (18 janvier 2016) : http://…]"
+    ),
+    "es": (
+        ("consultado", 0),
+        ("fecha de consulta", 0),
+        ("fecha de acceso", 0),
+        ("recuperado", _FROM),  # APA in Spanish: "Recuperado el 14 de abril de 2023 de https://…"
+        ("accedido", 0),
+        ("último acceso", 0),
+        ("última consulta", 0),
+        ("visitado", _RISKY),
+        ("consulta", _COLON),
+    ),
+    "pt": (
+        ("acesso", 0),  # ABNT: "Acesso em: 14 abr. 2023."
+        ("acessado", 0),
+        ("acedido", 0),
+        ("data de acesso", 0),
+        ("último acesso", 0),
+    ),
+    "it": (
+        ("consultato", 0),  # Italian Wikipedia: "URL consultato il 14 aprile 2023"
+        ("url consultato", 0),
+        ("ultimo accesso", 0),
+        ("ultima consultazione", 0),
+        ("data di accesso", 0),
+        ("data di consultazione", 0),
+        ("visitato", _RISKY),
+        ("accesso", 0),  # "[accesso: 1.2.2017]"
+    ),
+    "nl": (
+        ("geraadpleegd", 0),
+        ("bezocht", _RISKY),
+        ("laatst bezocht", 0),
+        ("laatst geraadpleegd", 0),
+    ),
+    "cs": (("cit.", 0), ("citováno", 0), ("navštíveno", 0)),  # ISO 690: "[cit. 7. února 2017]"
+    "pl": (
+        ("dostęp", 0),  # "[dostęp: 14.04.2023]"
+        ("data dostępu", 0),
+    ),
+}
+_CJK_LABELS: dict[str, tuple[str, ...]] = {
+    "zh": ("访问日期", "访问时间", "访问于", "檢索日期", "检索日期", "查阅日期", "引用日期"),
+    "ja": ("閲覧日", "最終閲覧日", "アクセス日", "参照日"),
+}
+# Labels several languages share resolve to the first language listed above; the
+# Spanish/Portuguese "consultado" is day first either way.
+
+
+def _label_key(s: str) -> str:
+    return "".join(ch for ch in s if ch not in " .")
+
+
+def _build_labels() -> tuple[dict[str, tuple[str, int]], list[str], list[str]]:
+    info: dict[str, tuple[str, int]] = {}
+    words: list[str] = []
+    for lang, rows in _LABELS.items():
+        for label, flags in rows:
+            folded = "".join(map(_fold_char, label))
+            info.setdefault(_label_key(folded), (lang, flags))
+            words.append(folded)
+    cjk: list[str] = []
+    for lang, labels in _CJK_LABELS.items():
+        for label in labels:
+            info.setdefault(_label_key(label), (lang, 0))
+            cjk.append(label)
+    return info, words, cjk
+
+
+class _Trie(dict[str, "_Trie"]):
+    """A prefix tree of label characters; the key "" marks the end of a label."""
+
+
+def _trie_regex(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, factored by prefix so each position is cheap.
+
+    Longer words win (the optional tails are greedy); a space matches 1-3 spaces.
+    """
+    trie = _Trie()
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, _Trie())
+        node[""] = _Trie()
+
+    def emit(node: _Trie) -> str:
+        ends = "" in node
+        alts = []
+        for ch in sorted(k for k in node if k):
+            piece = " {1,3}" if ch == " " else re.escape(ch)
+            alts.append(piece + emit(node[ch]))
+        if not alts:
+            return ""
+        body = "(?:" + "|".join(alts) + ")"
+        return body + "?" if ends else body
+
+    return emit(trie)
+
+
+_LABEL_INFO, _LABEL_WORDS, _CJK_LABEL_WORDS = _build_labels()
+_LABEL_RE = re.compile(rf"(?<!{_L})(?P<label>{_trie_regex(_LABEL_WORDS)})(?!{_L})")
+_CJK_LABEL_RE = re.compile(rf"(?P<label>{_trie_regex(_CJK_LABEL_WORDS)})")
+# What may stand between a label and its date: a preposition ("accessed on",
+# "abgerufen am", "consulté le", "consultado el", "acesso em", "consultato il",
+# "geraadpleegd op", "URL consultato in data"), a colon or dash, "the", a weekday.
+_LABEL_TAIL_RE = re.compile(
+    rf"(?: {{0,3}},? {{0,3}}(?P<prep>on|am|le|el|il|em|op|a|in data|dnia|den)(?!{_L}))? {{0,3}}"
+    r"(?P<sep>[:\-–—=] {0,3})?"
+    rf"(?:(?:the|dia|den|dnia)(?!{_L}) {{1,3}})?"
+    rf"(?:{_WEEKDAYS_EN}\.?,? {{1,3}})?"
+    r"(?P<paren>\( {0,2})?"
+)
+_CLOSE_PAREN_RE = re.compile(r" {0,2}\)")
+_FROM_TAIL_RE = re.compile(rf" {{0,3}},? {{0,3}}(?:from|de|desde|em)(?!{_L})")
+# Turkish APA puts the label after the date: "14 Nisan 2023 tarihinde
+# https://… adresinden erişildi", "14.04.2023 tarihinde erişilmiştir".
+_TR_POSTFIX_RE = re.compile(rf" {{0,3}},? {{0,3}}tarihinde(?!{_L})")
+_TR_ERISIL_RE = re.compile(rf" {{1,3}}eris(?:il|ti){_L}{{0,12}}")
+# Japanese Wikipedia: "2023年4月14日閲覧".
+_JA_POSTFIX_RE = re.compile(r" ?(?:閲覧|参照|アクセス)")
+# MLA 6 gives the access date bare, right before the address in angle brackets:
+# "Newsweek 27 May 2002. 10 June 2002 <http://www.msnbc.com/news/754336.asp>".
+_MLA6_POSTFIX_RE = re.compile(r" {0,2}<(?=https?:|www\.)")
+_BRACKETS = {"(": ")", "[": "]", "{": "}"}
+
+
+def _enclose(f: str, fs: int, fe: int) -> tuple[int, int]:
+    """Widen ``[fs, fe)`` over the brackets around it: "(Date of Accession: 14.04.2023)"."""
+    left = fs - 1
+    while left >= 0 and fs - left <= 3 and f[left] == " ":
+        left -= 1
+    if left < 0 or f[left] not in _BRACKETS:
+        return fs, fe
+    closer = _BRACKETS[f[left]]
+    right = fe
+    while right < len(f) and right - fe < 3 and f[right] in " .":
+        right += 1
+    if right < len(f) and f[right] == closer:
+        return left, right + 1
+    return fs, fe
+
+
+def _preceded_by_word(f: str, fs: int) -> bool:
+    k = fs - 1
+    while k >= 0 and fs - k <= 3 and f[k] == " ":
+        k -= 1
+    return k >= 0 and f[k].isalpha()
+
+
+def _make_access(
+    folded: _Folded,
+    cand: _Cand,
+    phrase: tuple[int, int],
+    label_span: tuple[int, int],
+    language: str,
+    day_first: bool | None,
+) -> FoundDate | None:
+    resolved = _resolve(cand, day_first, _default_day_first(language))
+    if resolved is None:
+        return None
+    value, ambiguous, alternatives = resolved
+    fs, fe = _enclose(folded.f, *phrase)
+    start, end = folded.span(fs, fe)
+    ls, le = folded.span(*label_span)
+    ds, de = folded.span(cand.fs, cand.fe)
+    return FoundDate(
+        value=value,
+        start=start,
+        end=end,
+        raw=folded.text[start:end],
+        ambiguous=ambiguous,
+        alternatives=alternatives,
+        label=folded.text[ls:le].strip(" :-–—=\u00a0"),
+        language=language,
+        date_start=ds,
+        date_end=de,
+    )
+
+
+def find_access_dates(text: str, *, day_first: bool | None = None) -> list[FoundDate]:
+    """Every labelled access date in ``text``, in order (see :func:`find_access_date`)."""
+    folded = _Folded(text)
+    f = folded.f
+    cands = _candidates(f)
+    by_start = {c.fs: c for c in cands}
+    hits: list[FoundDate] = []
+
+    for label_re in (_LABEL_RE, _CJK_LABEL_RE):
+        for m in label_re.finditer(f):
+            lang, flags = _LABEL_INFO.get(_label_key(m["label"]), ("", 0))
+            if not lang:
+                continue
+            tail = _LABEL_TAIL_RE.match(f, m.end())
+            if tail is None:  # pragma: no cover - the tail regex matches the empty string
+                continue
+            cand = by_start.get(tail.end())
+            if cand is None:
+                continue
+            if flags & _COLON and not (tail["sep"] or "").startswith(":"):
+                continue
+            if flags & _RISKY and _preceded_by_word(f, m.start()):
+                continue  # "Putin visited … on 14 April 2023" is not an access date
+            end = cand.fe
+            if tail["paren"] is not None:
+                close = _CLOSE_PAREN_RE.match(f, end)
+                if close is None:
+                    continue
+                end = close.end()
+            elif flags & _PAREN:
+                continue
+            if flags & _FROM:
+                from_tail = _FROM_TAIL_RE.match(f, end)
+                if from_tail is not None:
+                    end = from_tail.end()
+            label_end = tail.end("prep") if tail["prep"] is not None else m.end()
+            found = _make_access(
+                folded, cand, (m.start(), end), (m.start(), label_end), lang, day_first
+            )
+            if found is not None:
+                hits.append(found)
+
+    for cand in cands:
+        post = _TR_POSTFIX_RE.match(f, cand.fe)
+        lang = "tr"
+        if post is not None:
+            eris = _TR_ERISIL_RE.match(f, post.end())
+            if eris is not None:
+                end = eris.end()
+            elif "erisil" in f[post.end() : post.end() + 400]:
+                end = post.end()
+            else:
+                continue
+        elif (post := _JA_POSTFIX_RE.match(f, cand.fe)) is not None:
+            lang, end = "ja", post.end()
+        elif _MLA6_POSTFIX_RE.match(f, cand.fe) is not None:
+            found = _make_access(
+                folded, cand, (cand.fs, cand.fe), (cand.fs, cand.fs), "en", day_first
+            )
+            if found is not None:
+                hits.append(found)
+            continue
+        else:
+            continue
+        found = _make_access(folded, cand, (cand.fs, end), (post.start(), end), lang, day_first)
+        if found is not None:
+            hits.append(found)
+
+    hits.sort(key=lambda h: (h.start, -h.end))
+    out: list[FoundDate] = []
+    last_end = -1
+    for hit in hits:
+        if hit.start >= last_end:
+            out.append(hit)
+            last_end = hit.end
+    return out
 
 
 def find_access_date(text: str, *, day_first: bool | None = None) -> FoundDate | None:
-    """The date ``text`` says the source was accessed on, with its label."""
-    raise NotImplementedError
+    """The date ``text`` says the source was accessed on, with its label.
+
+    A date counts only with a label (``Accessed``, ``Retrieved``, ``Erişim
+    Tarihi``, ``дата обращения``, ``abgerufen am``, ``consulté le``, ``Acesso
+    em``, ...); an unlabelled date is the source's own. The span covers the
+    label, the date and brackets around both, and for APA's ``Retrieved …,
+    from`` the ``from``. With several labelled dates the first one is returned
+    (:func:`find_access_dates` gives all). Ambiguous numeric dates follow
+    ``day_first``, else the label's language (English → month first).
+    """
+    hits = find_access_dates(text, day_first=day_first)
+    return hits[0] if hits else None
+
+
+# --------------------------------------------------------------------------
+# The document's habit
+
+
+_VOTE_RES = (_SLASH_RE, _DASH_RE)
 
 
 def infer_day_first(texts: list[str]) -> bool | None:
-    """Whether numeric dates in these texts put the day first, from the unambiguous ones."""
-    raise NotImplementedError
+    """Whether numeric dates in these texts put the day first, from the unambiguous ones.
+
+    Every slash or dash date votes: a first number over 12 for day first, a
+    second number over 12 for month first. Dotted dates are day first by
+    convention and do not vote. None with no votes or a tie.
+    """
+    day_votes = 0
+    month_votes = 0
+    for text in texts:
+        f = _Folded(text).f
+        for pattern in _VOTE_RES:
+            builder = _build_slash if pattern is _SLASH_RE else _build_dash
+            for cand in _scan(pattern, f, builder):
+                if cand.first > 12 and _mk(cand.year, cand.second, cand.first):
+                    day_votes += 1
+                elif cand.second > 12 and _mk(cand.year, cand.first, cand.second):
+                    month_votes += 1
+    if day_votes == month_votes:
+        return None
+    return day_votes > month_votes

@@ -110,7 +110,8 @@ def _parenthetical_citations(
         warnings = []
         if found.date is None:
             warnings.append(
-                f"{found.raw!r} gives no year and the article has no publication date to take it from"
+                f"{found.raw!r} gives no year and the article has no publication date "
+                "to take it from"
             )
         citations.append(
             Citation(

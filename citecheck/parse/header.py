@@ -56,7 +56,7 @@ def read_header(text: str) -> Header:
 
 def _paragraphs(text: str) -> list[tuple[int, int, str]]:
     """Blank-line separated paragraphs with their offsets, up to the first prose."""
-    paragraphs = []
+    paragraphs: list[tuple[int, int, str]] = []
     position = 0
     length = len(text)
     while position < length and len(paragraphs) < 40:

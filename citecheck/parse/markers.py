@@ -34,7 +34,12 @@ _MARKER = re.compile(
 _QUOTE_REACH = 120
 # Short quoted phrases are names and terms (“Near Environment Doctrine”), not quotations.
 _MIN_QUOTE_WORDS = 4
-_QUOTATION = re.compile(r"“([^“”]{1,5000})”|«([^«»]{1,5000})»|„([^„“]{1,5000})“|\"([^\"]{1,5000})\"")
+_QUOTATION = re.compile(
+    r"“([^“”]{1,5000})”|«([^«»]{1,5000})»|„([^„“]{1,5000})“|\"([^\"]{1,5000})\""
+)
+
+
+_NEWLINE = re.compile("\n")
 
 
 @attrs.frozen
@@ -84,7 +89,7 @@ class ClaimFinder:
     def __init__(self, body: str) -> None:
         self._body = body
         self._starts = sentence_bounds(body)
-        self._line_starts = [0] + [index + 1 for index, char in enumerate(body) if char == "\n"]
+        self._line_starts = [0] + [match.end() for match in _NEWLINE.finditer(body)]
         # Quotations are found once, so that each marker costs a bisection.
         self._quotes = [
             (match.end(), next(group for group in match.groups() if group is not None))

@@ -18,12 +18,17 @@ _QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“", "‘": "’"}
 
 # Words after which a full stop is not the end of a sentence.
 _ABBREVIATIONS = frozenset(
-    "dr mr mrs ms prof st no nos vol vols pp p ed eds e.g i.e etc vs cf al fig jr sr "
-    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n inc ltd co corp".split()
+    (
+        "dr mr mrs ms prof st no nos vol vols pp p ed eds e.g i.e etc vs cf al fig jr sr "
+        "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n inc ltd co corp"
+    ).split()
 )
 _LONGEST_QUOTATION = 1500
 _TERMINATOR = re.compile(r"[.!?]+")
 _WORD_BEFORE = re.compile(r"([\w.]{1,12})$")
+
+
+_INTERESTING = re.compile(r"[“”«»„‘’\".!?]|\n[ \t]*\n")
 
 
 def sentence_bounds(text: str) -> list[int]:
@@ -33,41 +38,44 @@ def sentence_bounds(text: str) -> list[int]:
     bylines never merge into the first sentence of the body.
     """
     starts = [0]
-    depth = 0
-    straight_open = False
     expected_closers: list[str] = []
+    straight_open = False
     quote_opened_at = 0
     length = len(text)
-    index = 0
-    while index < length:
-        char = text[index]
-        if depth and index - quote_opened_at > _LONGEST_QUOTATION:
+    resume = 0
+    # Only quotes, terminators and blank lines matter; jumping between them keeps
+    # this a scan of the text in C rather than a Python loop over every character.
+    for match in _INTERESTING.finditer(text):
+        index = match.start()
+        if index < resume:
+            continue
+        char = match.group(0)
+        if (expected_closers or straight_open) and index - quote_opened_at > _LONGEST_QUOTATION:
             # An opening quote that never closes (or an apostrophe taken for one)
             # must not swallow the rest of the paragraph.
             expected_closers.clear()
-            depth = 0
-        if char in _QUOTE_PAIRS and not (expected_closers and char == expected_closers[-1]):
-            expected_closers.append(_QUOTE_PAIRS[char])
-            if not depth:
-                quote_opened_at = index
-            depth += 1
-        elif expected_closers and char == expected_closers[-1]:
-            expected_closers.pop()
-            depth -= 1
-        elif char == '"':
-            straight_open = not straight_open
-        elif char == "\n" and index + 1 < length and text[index + 1] == "\n":
+            straight_open = False
+        if char[0] == "\n":
             # A blank line: whatever quotation was open is not going to close.
             expected_closers.clear()
-            depth = 0
             straight_open = False
             next_start = _skip_space(text, index)
             if next_start < length and next_start > starts[-1]:
                 starts.append(next_start)
-        elif char in ".!?" and depth == 0 and not straight_open:
+        elif expected_closers and char == expected_closers[-1]:
+            expected_closers.pop()
+        elif char in _QUOTE_PAIRS:
+            if not expected_closers and not straight_open:
+                quote_opened_at = index
+            expected_closers.append(_QUOTE_PAIRS[char])
+        elif char == '"':
+            if not expected_closers and not straight_open:
+                quote_opened_at = index
+            straight_open = not straight_open
+        elif char in ".!?" and not expected_closers and not straight_open:
             end = _TERMINATOR.match(text, index)
             stop = end.end() if end else index + 1
-            while stop < length and text[stop] in _CLOSING_QUOTES + "\")":
+            while stop < length and text[stop] in _CLOSING_QUOTES + '")':
                 stop += 1
             next_start = _skip_space(text, stop)
             if (
@@ -77,9 +85,7 @@ def sentence_bounds(text: str) -> list[int]:
                 and not _is_abbreviation(text, index)
             ):
                 starts.append(next_start)
-            index = stop
-            continue
-        index += 1
+            resume = stop
     return starts
 
 

@@ -37,7 +37,9 @@ class TestLabelStyles:
 
     def test_superscript_labels_above_nine(self) -> None:
         """Superscript digits combine into numbers (¹⁰ is note 10)."""
-        notes = "\n".join(f"{''.join('⁰¹²³⁴⁵⁶⁷⁸⁹'[int(d)] for d in str(n))} Note {n}." for n in range(1, 12))
+        notes = "\n".join(
+            f"{''.join('⁰¹²³⁴⁵⁶⁷⁸⁹'[int(d)] for d in str(n))} Note {n}." for n in range(1, 12)
+        )
         entries = find_footnotes("Body.\n\n" + notes).entries
         assert [entry.label for entry in entries] == [str(n) for n in range(1, 12)]
 
@@ -47,9 +49,14 @@ class TestBlocks:
 
     def test_entry_spans_several_lines(self) -> None:
         """Lines directly below a note belong to it; the blank line ends it."""
-        text = "Body.\n\n[1] Smith, “A title”,\nhttps://example.org/a-\nb, accessed 1 May 2023.\n\n[2] Next."
+        text = (
+            "Body.\n\n[1] Smith, “A title”,\nhttps://example.org/a-\nb, accessed 1 May 2023."
+            "\n\n[2] Next."
+        )
         entries = find_footnotes(text).entries
-        assert entries[0].text == "Smith, “A title”,\nhttps://example.org/a-\nb, accessed 1 May 2023."
+        assert (
+            entries[0].text == "Smith, “A title”,\nhttps://example.org/a-\nb, accessed 1 May 2023."
+        )
         assert entries[1].text == "Next."
 
     def test_trailing_matter_is_not_part_of_the_last_note(self) -> None:
@@ -80,7 +87,9 @@ class TestBlocks:
         text = "1. Point one.\n\nA paragraph.\n\n2. Point two.\n\nNotes\n\n1. The only note."
         assert _labels_and_texts(text) == [("1", "The only note.")]
 
-    @pytest.mark.parametrize("heading", ["Notes", "References", "Kaynakça", "Примечания", "___", "Anmerkungen:"])
+    @pytest.mark.parametrize(
+        "heading", ["Notes", "References", "Kaynakça", "Примечания", "___", "Anmerkungen:"]
+    )
     def test_block_after_heading(self, heading: str) -> None:
         """A heading or rule before the notes marks where the body ends."""
         text = f"Body with a claim.\n\n{heading}\n\n1. Only note."

@@ -56,7 +56,9 @@ class TestSentences:
         starts = sentence_bounds(text)
         assert sentence_around(starts, text, 5) == (0, text.index(" Next"))
 
-    @pytest.mark.parametrize("text", ["Dr. Smith arrived. Then", "The U.S. Army left. Then", "J. Smith wrote. Then"])
+    @pytest.mark.parametrize(
+        "text", ["Dr. Smith arrived. Then", "The U.S. Army left. Then", "J. Smith wrote. Then"]
+    )
     def test_abbreviations_and_initials(self, text: str) -> None:
         """Abbreviations and initials do not end a sentence."""
         starts = sentence_bounds(text)

@@ -30,7 +30,9 @@ class TestRepair:
 
     def test_swapped_utf16_run(self) -> None:
         """The second seed's byte-swapped run becomes text again."""
-        damaged = "do not enjoy\u2000\u1400\u6e00\u6100\u6d00\u6500\u6c00\u7900\u2c00\u2000its deepening"
+        damaged = (
+            "do not enjoy\u2000\u1400\u6e00\u6100\u6d00\u6500\u6c00\u7900\u2c00\u2000its deepening"
+        )
         assert repair_swapped_utf16(damaged) == "do not enjoy —namely, its deepening"
 
     def test_real_cjk_text_is_left_alone(self) -> None:

@@ -24,7 +24,9 @@ class TestInferYear:
             (11, 29, None, None),
         ],
     )
-    def test_infer(self, month: int, day: int, published: datetime.date | None, expected: datetime.date | None) -> None:
+    def test_infer(
+        self, month: int, day: int, published: datetime.date | None, expected: datetime.date | None
+    ) -> None:
         """Month and day get the year that puts them at or before publication."""
         assert infer_year(month, day, published) == expected
 
@@ -35,8 +37,16 @@ class TestFind:
     @pytest.mark.parametrize(
         ("body", "publisher", "date"),
         [
-            ("said Putin (Radio Free Europe/Radio Liberty, \nNovember 29). Next", "Radio Free Europe/Radio Liberty", datetime.date(2023, 11, 29)),
-            ("pandemic (Fmprc.gov.cn, September 15). During", "Fmprc.gov.cn", datetime.date(2023, 9, 15)),
+            (
+                "said Putin (Radio Free Europe/Radio Liberty, \nNovember 29). Next",
+                "Radio Free Europe/Radio Liberty",
+                datetime.date(2023, 11, 29),
+            ),
+            (
+                "pandemic (Fmprc.gov.cn, September 15). During",
+                "Fmprc.gov.cn",
+                datetime.date(2023, 9, 15),
+            ),
             ("(Reuters, March 3, 2021)", "Reuters", datetime.date(2021, 3, 3)),
             ("(Kommersant, 14 April 2023)", "Kommersant", datetime.date(2023, 4, 14)),
             ("(TASS, 29 November)", "TASS", datetime.date(2023, 11, 29)),
@@ -49,7 +59,14 @@ class TestFind:
 
     @pytest.mark.parametrize(
         "body",
-        ["(BRI)", "(see above, page 4)", "(2023)", "(Smith, 2020)", "(1, 2, 3)", "(in February 2022)"],
+        [
+            "(BRI)",
+            "(see above, page 4)",
+            "(2023)",
+            "(Smith, 2020)",
+            "(1, 2, 3)",
+            "(in February 2022)",
+        ],
     )
     def test_not_sources(self, body: str) -> None:
         """Abbreviations, asides and author-year pairs are not dated sources."""

@@ -10,7 +10,10 @@ import pytest
 from citecheck.errors import InputError
 from citecheck.sources.text import decode_bytes, read_text_file
 
-RUSSIAN = "Иванов И. И. Газопровод // Коммерсантъ. URL: https://www.kommersant.ru/doc/1 (дата обращения: 14.04.2023).\n"
+RUSSIAN = (
+    "Иванов И. И. Газопровод // Коммерсантъ. URL: https://www.kommersant.ru/doc/1 "
+    "(дата обращения: 14.04.2023).\n"
+)
 TURKISH = "Kaya, E. “Druzhba”, ANKASAM, https://www.ankasam.org/x/, (Erişim Tarihi: 14.04.2023).\n"
 
 
