@@ -74,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{field:<10} {right:>6} {len(mine):>6} {right / len(mine):>9.1%}")
     right = sum(1 for row in rows if row[3] == row[4])
     print(f"{'overall':<10} {right:>6} {len(rows):>6} {right / len(rows):>9.1%}")
-    whole = {}
+    whole: dict[tuple[str, str], bool] = {}
     for row in rows:
         key = (row[0], row[1])
         whole[key] = whole.get(key, True) and row[3] == row[4]

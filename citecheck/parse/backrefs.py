@@ -30,7 +30,7 @@ class BackReference(enum.Enum):
 # Italian "Ivi", Polish "Tamże", French "Idem".
 _PREVIOUS = re.compile(
     # Whole words that need no full stop...
-    r"(?:ibid(?:em)?|íbid(?:em)?|ebenda|там\s+же|тамже|aynı\s+eser|ivi|tamże|idem)\.?"
+    r"(?:ibid(?:em)?|íbid(?:em)?|ibíd(?:em)?|ebenda|там\s+же|тамже|aynı\s+eser|ivi|tamże|idem)\.?"
     # ...and abbreviations that do, since "Ib" and "Id" are also names and words.
     r"|(?:ib|íb|ebd|id|a\.\s?g\.\s?[emy]|a\.\s?y)\."
     r"(?=$|[\s,.;:(])",
