@@ -120,3 +120,30 @@ class TestBadInput:
         result = _run("parse", "--format", "pdf", str(SEED))
         assert result.returncode == 2
         assert "Traceback" not in result.stderr
+
+
+class TestLargeInput:
+    """A 50 MB document is parsed, not refused and not crashed on."""
+
+    def test_fifty_megabytes(self, tmp_path: Path) -> None:
+        """The notes at the end of a 50 MB article are all found."""
+        paragraph = (
+            "Kazakhstan’s multi-vector policy is discussed at length in this paragraph, "
+            "which is repeated to make a very large document. " * 8
+        ) + "\n\n"
+        notes = "\n".join(
+            f"[{n}] “Title {n}”, Site, https://example.org/{n}, (Date of Accession: 14.04.2023)."
+            for n in range(1, 21)
+        )
+        path = tmp_path / "big.txt"
+        with path.open("w", encoding="utf-8") as handle:
+            for _ in range(50_000_000 // len(paragraph.encode("utf-8"))):
+                handle.write(paragraph)
+            handle.write("Claim[1].\n\n" + notes + "\n")
+        assert path.stat().st_size > 50_000_000
+        result = _run("parse", "-o", str(tmp_path / "out.json"), str(path))
+        assert result.returncode == 0, result.stderr
+        (document,) = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["documents"]
+        assert [c["urls"][0] for c in document["citations"]] == [
+            f"https://example.org/{n}" for n in range(1, 21)
+        ]

@@ -1,0 +1,899 @@
+"""Tests for citecheck.parse.urls: URLs, DOIs and file paths cited in footnotes."""
+
+from __future__ import annotations
+
+import pathlib
+import time
+import urllib.parse
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from citecheck.parse.urls import FoundUrl, find_urls
+
+
+def urls(text: str) -> list[str]:
+    """The cleaned URLs found in ``text``, in order."""
+    return [f.url for f in find_urls(text)]
+
+
+# --- the two seed articles' footnotes, verbatim ---------------------------------
+
+ANKASAM_FOOTNOTES = [
+    (
+        "[1] “Kazakh, Russian Foreign Ministers Meet in Moscow”, Azernews, "
+        "https://www.azernews.az/region/208618.html, (Date of Accession: 14.04.2023).",
+        "https://www.azernews.az/region/208618.html",
+    ),
+    (
+        "[2] “President Putin to Visit Kazakhstan in Autumn 2023”, AKI Press, "
+        "https://akipress.com/news:701673:President_Putin_to_visit_Kazakhstan_in_autumn_2023/, "
+        "(Date of Accession: 14.04.2023).",
+        "https://akipress.com/news:701673:President_Putin_to_visit_Kazakhstan_in_autumn_2023/",
+    ),
+    (
+        "[3] Nuray Alekberli-Museyibova, “Kazakhstan Proposes Gas Pipeline Project Connecting "
+        "Russia and China Publication: Eu”, The Jamestown Foundation, "
+        "https://jamestown.org/program/kazakhstan-proposes-gas-pipeline-project-connecting-"
+        "russia-and-china/, (Date of Accession: 14.04.2023).",
+        "https://jamestown.org/program/kazakhstan-proposes-gas-pipeline-project-connecting-"
+        "russia-and-china/",
+    ),
+    (
+        "[5] “China Population”, Worldometers, "
+        "https://www.worldometers.info/world-population/china-population/, "
+        "(Date of Accession: 14.04.2023).",
+        "https://www.worldometers.info/world-population/china-population/",
+    ),
+    (
+        "[6] Emrah Kaya, “Russia’s Purposes for Authorizing the Use of Druzhba”, ANKASAM, "
+        "https://www.ankasam.org/russias-purposes-for-authorizing-the-use-of-druzhba/?lang=en, "
+        "(Date of Accession: 14.04.2023)",
+        "https://www.ankasam.org/russias-purposes-for-authorizing-the-use-of-druzhba/?lang=en",
+    ),
+]
+
+DOCUMENTS = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "documents"
+
+JAMESTOWN_TAIL = (
+    "veiled nature and timing of the statement could indicate that it was meant directly for \n"
+    "Russia.\n"
+    "\n"
+    "To read the rest of the article: https://jamestown.org/program/kazakhstans-\n"
+    "expanding-multi-vector-foreign-policy/\n"
+    " "
+)
+
+
+class TestSeeds:
+    """The footnotes of the two real seed articles."""
+
+    @pytest.mark.parametrize(("footnote", "expected"), ANKASAM_FOOTNOTES)
+    def test_ankasam_footnote(self, footnote: str, expected: str) -> None:
+        """Each ANKASAM footnote yields exactly its URL, without the ", (Date" after it."""
+        assert urls(footnote) == [expected]
+
+    def test_ankasam_ibid_has_no_url(self) -> None:
+        """ "[4] Ibid." cites no URL."""
+        assert find_urls("[4] Ibid.") == []
+
+    def test_ankasam_all_footnotes_in_order(self) -> None:
+        """The whole footnote block yields the five URLs in order."""
+        block = "\n\n".join(
+            [f for f, _ in ANKASAM_FOOTNOTES[:3]]
+            + ["[4] Ibid."]
+            + [f for f, _ in ANKASAM_FOOTNOTES[3:]]
+        )
+        assert urls(block) == [e for _, e in ANKASAM_FOOTNOTES]
+
+    def test_jamestown_hyphen_at_line_end_is_kept(self) -> None:
+        """A slug hyphen at the end of a line belongs to the URL and the line is rejoined."""
+        found = find_urls(JAMESTOWN_TAIL)
+        assert [f.url for f in found] == [
+            "https://jamestown.org/program/kazakhstans-expanding-multi-vector-foreign-policy/"
+        ]
+        assert found[0].raw == (
+            "https://jamestown.org/program/kazakhstans-\nexpanding-multi-vector-foreign-policy/"
+        )
+        assert JAMESTOWN_TAIL[found[0].start : found[0].end] == found[0].raw
+
+    @pytest.mark.parametrize(
+        ("name", "expected"),
+        [
+            ("ankasam-astana-moscow-2023-04.txt", [e for _, e in ANKASAM_FOOTNOTES]),
+            (
+                "jamestown-kazakhstan-multivector-2023-12.txt",
+                [
+                    "https://jamestown.org/program/kazakhstans-expanding-multi-vector-foreign-policy/"
+                ],
+            ),
+        ],
+    )
+    def test_whole_document(self, name: str, expected: list[str]) -> None:
+        """The whole seed document yields exactly its cited URLs, nothing from the prose."""
+        text = (DOCUMENTS / name).read_text(encoding="utf-8")
+        assert urls(text) == expected
+
+    def test_jamestown_body_mentions_are_not_urls(self) -> None:
+        """ "Fmprc.gov.cn, September 15" names a website, not a URL."""
+        text = (
+            "choice to visit Astana for his first official visit abroad after the COVID-19 "
+            "pandemic \n(Fmprc.gov.cn, September 15). During his trip"
+        )
+        assert find_urls(text) == []
+
+
+# --- citation styles --------------------------------------------------------------
+
+STYLE_CASES = [
+    # Chicago
+    (
+        'Emil Avdaliani, "Kazakhstan\'s Expanding Multi-Vector Foreign Policy," Eurasia Daily '
+        "Monitor 20, no. 1 (2023), https://jamestown.org/program/x/.",
+        ["https://jamestown.org/program/x/"],
+    ),
+    (
+        "“Kazakh Gas,” Reuters, accessed April 14, 2023, "
+        "https://www.reuters.com/business/energy/kazakh-gas-2023-04-12/.",
+        ["https://www.reuters.com/business/energy/kazakh-gas-2023-04-12/"],
+    ),
+    # APA
+    (
+        "Smith, J. (2020). Title of work. Publisher. https://doi.org/10.1037/a0040251",
+        ["https://doi.org/10.1037/a0040251"],
+    ),
+    (
+        "World Bank. (2022). Kazakhstan overview. Retrieved April 14, 2023, from "
+        "https://www.worldbank.org/en/country/kazakhstan/overview",
+        ["https://www.worldbank.org/en/country/kazakhstan/overview"],
+    ),
+    (
+        "Retrieved from http://www.example.com/report.pdf",
+        ["http://www.example.com/report.pdf"],
+    ),
+    # MLA
+    (
+        "Avdaliani, Emil. “Title.” Jamestown, 3 Dec. 2023, jamestown.org/program/x/. "
+        "Accessed 14 Apr. 2023. www.jamestown.org/program/y/.",
+        ["https://www.jamestown.org/program/y/"],
+    ),
+    # Harvard
+    (
+        "BBC (2023) Kazakhstan profile. Available at: https://www.bbc.com/news/world-asia-15263826 "
+        "(Accessed: 14 April 2023).",
+        ["https://www.bbc.com/news/world-asia-15263826"],
+    ),
+    (
+        "Available at:https://www.bbc.com/news (Accessed: 14 April 2023).",
+        ["https://www.bbc.com/news"],
+    ),
+    # GOST
+    (
+        "Послание Президента. URL: http://www.akorda.kz/ru/addresses/70000 "
+        "(дата обращения: 14.04.2023).",
+        ["http://www.akorda.kz/ru/addresses/70000"],
+    ),
+    (
+        "URL:https://ria.ru/20230412/kazakhstan-1864655.html (дата обращения: 14.04.2023)",
+        ["https://ria.ru/20230412/kazakhstan-1864655.html"],
+    ),
+    # ABNT
+    (
+        "BRASIL. Lei nº 9.394. Disponível em: <http://www.planalto.gov.br/ccivil_03/leis/"
+        "l9394.htm>. Acesso em: 14 abr. 2023.",
+        ["http://www.planalto.gov.br/ccivil_03/leis/l9394.htm"],
+    ),
+    (
+        "Retirado de <https://www.scielo.br/j/rbpi/a/abc/?lang=pt>, em 14/04/2023",
+        ["https://www.scielo.br/j/rbpi/a/abc/?lang=pt"],
+    ),
+    # Spanish
+    (
+        "Disponible en: https://www.elpais.com/internacional/2023-04-12/kazajistan.html "
+        "[Consulta: 14 de abril de 2023].",
+        ["https://www.elpais.com/internacional/2023-04-12/kazajistan.html"],
+    ),
+    # Wikipedia
+    (
+        '"Kazakhstan". The World Factbook. CIA. https://www.cia.gov/the-world-factbook/'
+        "countries/kazakhstan/. Archived from the original on 2023-01-01. Retrieved 14 April 2023.",
+        ["https://www.cia.gov/the-world-factbook/countries/kazakhstan/"],
+    ),
+    (
+        "Archived (https://web.archive.org/web/20230101000000/https://www.cia.gov/x) "
+        "from the original on 1 January 2023.",
+        ["https://web.archive.org/web/20230101000000/https://www.cia.gov/x"],
+    ),
+    # Turkish
+    (
+        "https://www.aa.com.tr/tr/dunya/kazakistan/2876543, (Erişim Tarihi: 14.04.2023).",
+        ["https://www.aa.com.tr/tr/dunya/kazakistan/2876543"],
+    ),
+    # Two URLs in one footnote
+    (
+        "See https://a.example.org/x and http://b.example.org/y; also www.c.example.org.",
+        [
+            "https://a.example.org/x",
+            "http://b.example.org/y",
+            "https://www.c.example.org",
+        ],
+    ),
+    # Markdown and BibTeX
+    (
+        "[the report](https://example.org/report-2023.pdf)",
+        ["https://example.org/report-2023.pdf"],
+    ),
+    ("url = {https://example.org/a_b},", ["https://example.org/a_b"]),
+    # Query strings and fragments are kept
+    (
+        "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42s#comments.",
+        ["https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42s#comments"],
+    ),
+    (
+        "https://www.google.com/search?q=kazakh+gas&hl=en",
+        ["https://www.google.com/search?q=kazakh+gas&hl=en"],
+    ),
+    ("https://example.org/a%20b%2Fc?x=%E2%82%AC", ["https://example.org/a%20b%2Fc?x=%E2%82%AC"]),
+    # Ports, user info, IPv6 literals
+    ("http://example.org:8080/a.", ["http://example.org:8080/a"]),
+    ("http://[2001:db8::1]:8080/status", ["http://[2001:db8::1]:8080/status"]),
+    ("ftp://User:Pass@FTP.Example.org/pub", ["ftp://User:Pass@ftp.example.org/pub"]),
+]
+
+
+class TestCitationStyles:
+    """URLs in Chicago, APA, MLA, Harvard, GOST, ABNT, Wikipedia and other shapes."""
+
+    @pytest.mark.parametrize(("text", "expected"), STYLE_CASES)
+    def test_style(self, text: str, expected: list[str]) -> None:
+        """Each reference yields exactly the URLs it cites, cleanly cut."""
+        assert urls(text) == expected
+
+
+# --- trailing punctuation and brackets ----------------------------------------------
+
+TRAILING_CASES = [
+    ("https://example.org/a.", "https://example.org/a"),
+    ("https://example.org/a,", "https://example.org/a"),
+    ("https://example.org/a;", "https://example.org/a"),
+    ("https://example.org/a:", "https://example.org/a"),
+    ("https://example.org/a!", "https://example.org/a"),
+    ("https://example.org/a?", "https://example.org/a"),
+    ("https://example.org/a...", "https://example.org/a"),
+    ("https://example.org/a…", "https://example.org/a"),
+    ("https://example.org/a).", "https://example.org/a"),
+    ("(https://example.org/a)", "https://example.org/a"),
+    ("[https://example.org/a]", "https://example.org/a"),
+    ("(see https://example.org/a).", "https://example.org/a"),
+    ("“https://example.org/a”", "https://example.org/a"),
+    ("“https://example.org/a.”", "https://example.org/a"),
+    ("‘https://example.org/a’", "https://example.org/a"),
+    ('"https://example.org/a"', "https://example.org/a"),
+    ("'https://example.org/a'", "https://example.org/a"),
+    ("<https://example.org/a>", "https://example.org/a"),
+    ("<https://example.org/a>.", "https://example.org/a"),
+    ("«https://example.org/a»", "https://example.org/a"),
+    ("„https://example.org/a“", "https://example.org/a"),
+    ("https://example.org/a”,", "https://example.org/a"),
+    ("https://example.org/a,(Date of Accession: 14.04.2023)", "https://example.org/a"),
+    ("https://example.org/a.(accessed 3 May)", "https://example.org/a"),
+    ("https://example.org/a;[accessed 3 May]", "https://example.org/a"),
+    ("https://example.org/page.html[3]", "https://example.org/page.html"),
+    ("https://example.org/page.html.[12]", "https://example.org/page.html"),
+    ("https://example.org/a¹", "https://example.org/a"),
+    ("https://example.org/a—the next", "https://example.org/a"),
+    ("https://example.org/a–b", "https://example.org/a"),
+    ("https://example.org/a。", "https://example.org/a"),
+    ("https://example.org/a\u200b.", "https://example.org/a"),
+    ("https://example.org/a\u00a0next", "https://example.org/a"),
+    ("https://example.org/a|b", "https://example.org/a"),
+    ("https://example.org/a\\b", "https://example.org/a"),
+    ("https://example.org/a`", "https://example.org/a"),
+    ("https://example.org/a}", "https://example.org/a"),
+    ("https://example.org/a))", "https://example.org/a"),
+    ("https://example.org/", "https://example.org/"),
+    ("https://example.org/#", "https://example.org/#"),
+    ("https://example.org/a-", "https://example.org/a-"),
+    ("https://example.org/a_", "https://example.org/a_"),
+    ("https://example.org/a=", "https://example.org/a="),
+    ("https://example.org/~user/", "https://example.org/~user/"),
+    ("https://example.org/a*", "https://example.org/a"),
+]
+
+BALANCED_CASES = [
+    ("https://en.wikipedia.org/wiki/Foo_(bar)", "https://en.wikipedia.org/wiki/Foo_(bar)"),
+    ("https://en.wikipedia.org/wiki/Foo_(bar).", "https://en.wikipedia.org/wiki/Foo_(bar)"),
+    ("(https://en.wikipedia.org/wiki/Foo_(bar))", "https://en.wikipedia.org/wiki/Foo_(bar)"),
+    ("(https://en.wikipedia.org/wiki/Foo_(bar)).", "https://en.wikipedia.org/wiki/Foo_(bar)"),
+    (
+        "https://en.wikipedia.org/wiki/Astana_(disambiguation)#History,",
+        "https://en.wikipedia.org/wiki/Astana_(disambiguation)#History",
+    ),
+    ("https://msdn.microsoft.com/en-us/library/aa752574(VS.85).aspx", None),
+    ("https://example.org/a(b(c))", "https://example.org/a(b(c))"),
+    ("https://example.org/?a[]=1&a[]=2", "https://example.org/?a[]=1&a[]=2"),
+    ("https://example.org/?q=[x]", "https://example.org/?q=[x]"),
+]
+
+
+class TestTrailingPunctuation:
+    """Punctuation around a URL is not part of it; balanced brackets inside are."""
+
+    @pytest.mark.parametrize(("text", "expected"), TRAILING_CASES)
+    def test_trailing(self, text: str, expected: str) -> None:
+        """The URL ends where the sentence punctuation, quote or bracket starts."""
+        assert urls(text) == [expected]
+
+    @pytest.mark.parametrize(("text", "expected"), BALANCED_CASES)
+    def test_balanced(self, text: str, expected: str | None) -> None:
+        """Balanced parentheses and query brackets are kept, unbalanced closers dropped."""
+        want = text if expected is None else expected
+        assert urls(text) == [want]
+
+    def test_colons_inside_path_kept(self) -> None:
+        """AKI Press's colon-separated path comes out exactly."""
+        url = "https://akipress.com/news:701673:President_Putin_to_visit_Kazakhstan_in_autumn_2023/"
+        assert urls(f"AKI Press, {url}, (Date of Accession: 14.04.2023).") == [url]
+
+
+# --- line breaks ----------------------------------------------------------------------
+
+JOIN_CASES = [
+    # hyphen at the break is kept
+    (
+        "https://jamestown.org/program/kazakhstans-\nexpanding-multi-vector-foreign-policy/",
+        "https://jamestown.org/program/kazakhstans-expanding-multi-vector-foreign-policy/",
+    ),
+    (
+        "https://example.org/a-\r\nb-c/",
+        "https://example.org/a-b-c/",
+    ),
+    (
+        "https://example.org/kazakhstans-   \n   expanding/",
+        "https://example.org/kazakhstans-expanding/",
+    ),
+    # break without hyphen, next token clearly a URL piece
+    (
+        "https://jamestown.org/program/kazakhstans\nexpanding-multi-vector-foreign-policy/",
+        "https://jamestown.org/program/kazakhstansexpanding-multi-vector-foreign-policy/",
+    ),
+    (
+        "https://example.org/program/\nkazakhstan-gas/",
+        "https://example.org/program/kazakhstan-gas/",
+    ),
+    ("https://example.org/2023/\n04/12/story.html", "https://example.org/2023/04/12/story.html"),
+    ("https://example.org/news/\nstory.html", "https://example.org/news/story.html"),
+    ("https://example.org/a?id=\n42", "https://example.org/a?id=42"),
+    ("https://example.org/a?id=4&\nlang=en", "https://example.org/a?id=4&lang=en"),
+    ("https://example.org/a?\nlang=en", "https://example.org/a?lang=en"),
+    ("https://example.org/some_\nthing", "https://example.org/some_thing"),
+    ("https://example.org/report\n_2023.pdf", "https://example.org/report_2023.pdf"),
+    ("https://example.org/report.\npdf", "https://example.org/report.pdf"),
+    ("https://example.org/news\n/2023/story", "https://example.org/news/2023/story"),
+    ("https://example.org/a/b\nc/d.html", "https://example.org/a/bc/d.html"),
+    ("https://example.org/a/x\n.html", None),
+    # host broken after a dot or hyphen
+    ("https://www.example.\ncom/path", "https://www.example.com/path"),
+    ("https://www.example.\ncom", "https://www.example.com"),
+    ("http://dx.doi.\norg/10.1016/j.x.2012.01.001", "https://doi.org/10.1016/j.x.2012.01.001"),
+    ("https://foreign-\npolicy.example.org/a", "https://foreign-policy.example.org/a"),
+    ("https://www.example.org\n/path/to/page", "https://www.example.org/path/to/page"),
+    ("https://\nwww.example.org/a", "https://www.example.org/a"),
+    # several breaks
+    (
+        "https://example.org/a-\nb-\nc-\nd/",
+        "https://example.org/a-b-c-d/",
+    ),
+    # soft hyphen at the break
+    ("https://example.org/kazakh\u00ad\nstan", "https://example.org/kazakhstan"),
+    # DOI split after its prefix or inside its suffix
+    ("doi:10.1016/\nj.x.2012.01.001", "https://doi.org/10.1016/j.x.2012.01.001"),
+    ("doi:10.1016/j.x.2012.\n01.001", "https://doi.org/10.1016/j.x.2012.01.001"),
+    # inside <...> every break up to ">" is rejoined
+    (
+        "Disponível em: <https://www.gov.br/a/b\nc-d.pdf>. Acesso em: 3 mar. 2023.",
+        "https://www.gov.br/a/bc-d.pdf",
+    ),
+    ("<https://example.org/a\n b\n c>", "https://example.org/abc"),
+    # real wraps from PDF exports
+    (
+        "Retrieved from https://www.ankasam.org/russias-\n"
+        "purposes-for-authorizing-the-use-of-druzhba/?lang=en",
+        "https://www.ankasam.org/russias-purposes-for-authorizing-the-use-of-druzhba/?lang=en",
+    ),
+    (
+        "https://www.reuters.com/world/asia-pacific/kazakhstan-proposes-\n"
+        "gas-pipeline-2023-04-12/ (accessed 14 April 2023)",
+        "https://www.reuters.com/world/asia-pacific/kazakhstan-proposes-gas-pipeline-2023-04-12/",
+    ),
+    (
+        "https://www.akorda.kz/en/speeches/internal_political_affairs/in_speeches_and_addresses/\n"
+        "president-tokayev-2023",
+        "https://www.akorda.kz/en/speeches/internal_political_affairs/in_speeches_and_addresses/"
+        "president-tokayev-2023",
+    ),
+    (
+        "https://www.akorda.kz/en/speeches/internal_political_\naffairs",
+        "https://www.akorda.kz/en/speeches/internal_political_affairs",
+    ),
+    (
+        "https://doi.org/10.1080/14683857.2023.\n2186735",
+        "https://doi.org/10.1080/14683857.2023.2186735",
+    ),
+    ("https://example.org/a?q=1&\nr=%20x", "https://example.org/a?q=1&r=%20x"),
+]
+
+NO_JOIN_CASES: list[tuple[str, str | None]] = [
+    ("https://example.org/page.html\nThe next paragraph", "https://example.org/page.html"),
+    ("https://example.org/page.html.\nThe next paragraph", "https://example.org/page.html"),
+    ("https://example.org/page\nThe next paragraph", "https://example.org/page"),
+    ("https://example.org/\nand also", "https://example.org/"),
+    ("https://example.org/\nThe next", "https://example.org/"),
+    ("https://example.org/a,\nb/c", "https://example.org/a"),
+    ("https://example.org/a;\nb/c", "https://example.org/a"),
+    ("https://example.org/a)\nb/c", "https://example.org/a"),
+    ("https://example.org/a\n\nb/c/d", "https://example.org/a"),
+    ("https://example.org/a\nand/or more", "https://example.org/a"),
+    ("https://example.org/a/\nand/or more", "https://example.org/a/"),
+    ("https://example.org/a/\n2. Second item", "https://example.org/a/"),
+    ("https://example.org/a/\n[2] Next footnote", "https://example.org/a/"),
+    ("https://example.org/a/\n- list item", "https://example.org/a/"),
+    ("https://example.org/a/\n(accessed 3 May)", "https://example.org/a/"),
+    ("https://example.org/faq?\nThe answer is no.", "https://example.org/faq"),
+    ("https://example.org/a.\ne.g. this", "https://example.org/a"),
+    ("https://example.org/a\nwell-known fact", "https://example.org/a"),
+    ("Visit www.example.com.\nThe site", "https://www.example.com"),
+    ("Visit www.example.com.\nand then", "https://www.example.com"),
+    ("Visit www.example.com.\nno more", "https://www.example.com"),
+    ("Visit www.example.com.\nin the end", "https://www.example.com"),
+    ("https://www.example.com\nfoo.bar/baz", "https://www.example.com"),
+    ("https://example.org/x/y\nstate-of-the-art work", "https://example.org/x/y"),
+    ("https://example.org/x/\nUS", "https://example.org/x/"),
+    ("https://example.org/x\nR&D spending rose", "https://example.org/x"),
+    ("https://example.org/x\n50% of the gas", "https://example.org/x"),
+    ("https://example.org/x.\nR&D spending rose", "https://example.org/x"),
+    ("https://example.org/Report%20Final.pdf.\nAccessed 14 April 2023.", None),
+    ("doi:10.1000/abc.\nThe next sentence", "https://doi.org/10.1000/abc"),
+    ("1. https://example.org/a\n2. https://example.org/b", "https://example.org/a"),
+]
+
+
+class TestLineBreaks:
+    """URLs broken across a line break are rejoined only when the break is certain."""
+
+    @pytest.mark.parametrize(("text", "expected"), JOIN_CASES)
+    def test_joined(self, text: str, expected: str | None) -> None:
+        """The pieces on both lines make one URL, and the span covers the break."""
+        found = find_urls(text)
+        assert len(found) == 1
+        if expected is None:  # a break this test only needs to survive
+            assert found[0].raw == text[found[0].start : found[0].end]
+            return
+        assert found[0].url == expected
+        assert found[0].raw == text[found[0].start : found[0].end]
+        assert "\n" in found[0].raw
+
+    @pytest.mark.parametrize(("text", "expected"), NO_JOIN_CASES)
+    def test_not_joined(self, text: str, expected: str | None) -> None:
+        """The next line's first word is not swallowed into the URL."""
+        found = find_urls(text)
+        want = text.split("\n", 1)[0].rstrip(".") if expected is None else expected
+        assert found[0].url == want
+        assert "\n" not in found[0].raw
+
+    def test_two_urls_on_consecutive_lines(self) -> None:
+        """A URL ending a line and one starting the next stay two URLs."""
+        text = "https://a.example.org/x/\nhttps://b.example.org/y/"
+        assert urls(text) == ["https://a.example.org/x/", "https://b.example.org/y/"]
+
+    def test_www_on_next_line_not_joined(self) -> None:
+        """A www address on the next line starts a URL of its own."""
+        text = "https://a.example.org/x/\nwww.b.example.org/y/"
+        assert urls(text) == ["https://a.example.org/x/", "https://www.b.example.org/y/"]
+
+    def test_angle_without_closer_does_not_join(self) -> None:
+        """An unclosed ``<`` gives no licence to join the following words."""
+        text = "<https://example.org/a\nand then the text goes on"
+        assert urls(text) == ["https://example.org/a"]
+
+
+SPACE_JOIN_CASES = [
+    ("http://dx.doi. org/10.1016/j.x.2012.01.001", "https://doi.org/10.1016/j.x.2012.01.001"),
+    ("https://doi.org/10.1000/ 182", "https://doi.org/10.1000/182"),
+    ("doi: 10.1000/ 182.", "https://doi.org/10.1000/182"),
+    (
+        "https://www.example. com/news/2023/story.html",
+        "https://www.example.com/news/2023/story.html",
+    ),
+    ("https:// www.example.org/a", "https://www.example.org/a"),
+    (
+        "https://jamestown.org/program/ kazakhstans-expanding/",
+        "https://jamestown.org/program/kazakhstans-expanding/",
+    ),
+    ("https://example.org/ news/2023/story.html", "https://example.org/news/2023/story.html"),
+    (
+        "https://example.org/kazakhstans- expanding-multi/vector",
+        "https://example.org/kazakhstans-expanding-multi/vector",
+    ),
+]
+
+NO_SPACE_JOIN_CASES = [
+    ("https://example.org/a and/or b", "https://example.org/a"),
+    ("https://example.org/ and/or b", "https://example.org/"),
+    ("https://example.org/ 24/7 support", "https://example.org/"),
+    ("https://example.org/a. org/b", "https://example.org/a"),
+    ("https://example.org/a com/b", "https://example.org/a"),
+    ("see https://example.org/a. The next", "https://example.org/a"),
+    ("https://example.org/a/ b", "https://example.org/a/"),
+    ("www.example.com. Org/x", "https://www.example.com"),
+    ("https://example.org/a- the rest", "https://example.org/a-"),
+]
+
+
+class TestSpaceJoins:
+    """Reference corpora whose line breaks became spaces: only unmistakable joins."""
+
+    @pytest.mark.parametrize(("text", "expected"), SPACE_JOIN_CASES)
+    def test_joined(self, text: str, expected: str) -> None:
+        """A host broken after a dot, an empty DOI suffix or a path piece is rejoined."""
+        found = find_urls(text)
+        assert [f.url for f in found] == [expected]
+        assert " " in found[0].raw
+
+    @pytest.mark.parametrize(("text", "expected"), NO_SPACE_JOIN_CASES)
+    def test_not_joined(self, text: str, expected: str) -> None:
+        """Ordinary words after a space stay out of the URL."""
+        found = find_urls(text)
+        assert found[0].url == expected
+        assert " " not in found[0].raw
+
+
+# --- DOIs --------------------------------------------------------------------------
+
+DOI_CASES: list[tuple[str, str | None]] = [
+    ("doi:10.1000/182", "10.1000/182"),
+    ("doi:10.1000/182.", "10.1000/182"),
+    ("DOI: 10.1016/j.enpol.2012.01.001", "10.1016/j.enpol.2012.01.001"),
+    ("DOI 10.1080/14683857.2023.2186735", "10.1080/14683857.2023.2186735"),
+    ("doi.10.1000/182", "10.1000/182"),
+    ("(doi: 10.1016/S0140-6736(20)30183-5)", "10.1016/S0140-6736(20)30183-5"),
+    ("DOI 10.1016/S0140-6736(20)30183-5).", "10.1016/S0140-6736(20)30183-5"),
+    ("https://doi.org/10.1037/a0040251", "10.1037/a0040251"),
+    ("https://doi.org/10.1037/a0040251.", "10.1037/a0040251"),
+    ("http://dx.doi.org/10.1016/j.x.2012.01.001", "10.1016/j.x.2012.01.001"),
+    ("https://dx.doi.org/10.1016/j.x.2012.01.001", "10.1016/j.x.2012.01.001"),
+    ("HTTPS://DOI.ORG/10.1093/ISQ/SQAB001", "10.1093/ISQ/SQAB001"),
+    ("http://www.doi.org/10.1000/182", "10.1000/182"),
+    ("doi.org/10.1177/0010836720954481", "10.1177/0010836720954481"),
+    ("dx.doi.org/10.1177/0010836720954481", "10.1177/0010836720954481"),
+    ("https://doi.org/10.1002/%28SICI%291097-4571", "10.1002/(SICI)1097-4571"),
+    ("10.1080/14683857.2023.2186735", "10.1080/14683857.2023.2186735"),
+    ("(10.1093/isq/sqab001)", "10.1093/isq/sqab001"),
+    ("Journal 12(3). 10.1177/0010836720954481.", "10.1177/0010836720954481"),
+    ("doi:10.1000.10/abc", "10.1000.10/abc"),
+    ("<doi:10.1000/182>", "10.1000/182"),
+    (
+        "DOI: 10.1590/0102-311X00123456. Disponível em: <https://www.scielo.br/j/csp/>.",
+        "10.1590/0102-311X00123456",
+    ),
+    ("Energy Policy, 45, 1–10. http://dx.doi. org/10.1016/j.enpol.2012.01.001", None),
+]
+
+
+class TestDois:
+    """DOIs in every written form become https://doi.org/<doi>."""
+
+    @pytest.mark.parametrize(("text", "doi"), DOI_CASES)
+    def test_doi(self, text: str, doi: str | None) -> None:
+        """The bare DOI is in ``doi`` and the URL is its doi.org resolver address."""
+        found = find_urls(text)
+        if doi is None:  # the DOI is everything after the last "org/"
+            doi = text.rsplit("org/", 1)[1]
+        assert found[0].doi == doi
+        assert found[0].url == "https://doi.org/" + urllib.parse.quote(
+            doi, safe="/:;()[]-._~!$&'*+,=@"
+        )
+
+    def test_label_is_in_span(self) -> None:
+        """The ``doi:`` label is part of the span, so callers mask it with the DOI."""
+        text = "Journal. doi: 10.1000/182."
+        (found,) = find_urls(text)
+        assert found.raw == "doi: 10.1000/182"
+        assert found.start == text.index("doi")
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "scored 10.2023/24 this season",  # a short suffix of digits only: a number
+            "10.1000/182",  # the same, even when it is the DOI Handbook's DOI
+            "10.12/abc",  # registrant too short
+            "https://example.org/10.1000/182",  # inside another URL
+            "doi: 10.1000/",  # empty suffix
+            "doi:",  # nothing
+            "x10.1000/abc",  # glued to a word
+        ],
+    )
+    def test_not_a_doi(self, text: str) -> None:
+        """Numbers that only resemble DOIs give no DOI."""
+        assert all(f.doi is None for f in find_urls(text))
+
+    def test_doi_org_non_doi_path_is_plain_url(self) -> None:
+        """A doi.org page that is not a DOI stays a plain URL without ``doi``."""
+        (found,) = find_urls("https://www.doi.org/the-identifier/resources/handbook")
+        assert found.doi is None
+        assert found.url == "https://www.doi.org/the-identifier/resources/handbook"
+
+    def test_labelled_doi_followed_by_url_is_not_doubled(self) -> None:
+        """``DOI: https://doi.org/…`` is one find, not two."""
+        found = find_urls("DOI: https://doi.org/10.1000/182")
+        assert [(f.url, f.doi) for f in found] == [("https://doi.org/10.1000/182", "10.1000/182")]
+
+
+# --- other schemes and file paths -------------------------------------------------------
+
+NON_WEB_CASES = [
+    ("ftp://ftp.example.org/pub/report.txt", "ftp://ftp.example.org/pub/report.txt"),
+    ("sftp://host.example.org/x", "sftp://host.example.org/x"),
+    ("hxxps://evil.example.org/x", "hxxps://evil.example.org/x"),
+    ("s3://bucket/key.csv", "s3://bucket/key.csv"),
+    ("file:///C:/Users/me/report.pdf", "file:///C:/Users/me/report.pdf"),
+    ("file:///home/me/report.pdf.", "file:///home/me/report.pdf"),
+    ("file://server/share/report.pdf", "file://server/share/report.pdf"),
+    ("file:/home/me/report.pdf", "file:///home/me/report.pdf"),
+    ("file:C:\\Users\\me\\report.pdf", "file:///C:/Users/me/report.pdf"),
+    ("FILE:///C:\\Users\\me\\report.pdf", "file:///C:/Users/me/report.pdf"),
+    (
+        "C:\\Users\\Dogacan\\Desktop\\report.pdf",
+        "file:///C:/Users/Dogacan/Desktop/report.pdf",
+    ),
+    (
+        "Source: C:\\Users\\me\\Downloads\\report.pdf, accessed 14.04.2023.",
+        "file:///C:/Users/me/Downloads/report.pdf",
+    ),
+    (
+        "C:\\Users\\John Smith\\Documents\\report.pdf (accessed)",
+        "file:///C:/Users/John%20Smith/Documents/report.pdf",
+    ),
+    (
+        "D:\\Research\\Kazakhstan\\My Report.pdf",
+        "file:///D:/Research/Kazakhstan/My%20Report.pdf",
+    ),
+    ("d:/docs/report.pdf", None),
+    ("\\\\fileserver\\share\\report.pdf", "file://fileserver/share/report.pdf"),
+    ("“C:\\Users\\me\\a#1.pdf”", "file:///C:/Users/me/a%231.pdf"),
+]
+
+
+class TestNonWebSchemes:
+    """Sources verification cannot fetch are still returned so that they can be flagged."""
+
+    @pytest.mark.parametrize(("text", "expected"), NON_WEB_CASES)
+    def test_kept(self, text: str, expected: str | None) -> None:
+        """Other schemes, file URLs and pasted disk paths come back as URLs."""
+        if expected is None:  # a form deliberately not taken (forward slashes, no scheme)
+            assert find_urls(text) == []
+            return
+        assert urls(text) == [expected]
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Contact mailto:editor@example.org for details.",
+            "javascript:void(0)",
+            "data:text/plain;base64,SGVsbG8=",
+            "tel:+77172000000",
+            "urn:isbn:9780262033848",
+            "editor@example.org",
+            "see /home/me/report.pdf",
+            "http:// and https:// alone",
+            "the www. prefix",
+            "www.example is not a host",
+            "C:\\ alone",
+            "\\\\server alone",
+        ],
+    )
+    def test_not_sources(self, text: str) -> None:
+        """Contact addresses, script URLs and fragments of addresses are not returned."""
+        assert find_urls(text) == []
+
+    def test_windows_paths_in_sequence(self) -> None:
+        """Two Windows paths separated by a word stay two paths."""
+        text = "C:\\a\\x.pdf and C:\\b\\y.pdf"
+        assert urls(text) == ["file:///C:/a/x.pdf", "file:///C:/b/y.pdf"]
+
+
+# --- normalisation -------------------------------------------------------------------
+
+NORMALISE_CASES = [
+    ("HTTPS://WWW.Example.ORG/Path/To/Page", "https://www.example.org/Path/To/Page"),
+    ("Http://Example.org/CaseKept?Q=A#Frag", "http://example.org/CaseKept?Q=A#Frag"),
+    ("WWW.Example.COM/Path.", "https://www.example.com/Path"),
+    ("www2.example.com/a", "https://www2.example.com/a"),
+    ("https://exam\u200bple.org/a\u200bb", "https://example.org/ab"),
+    ("https://example.org/kazakh\u00adstan", "https://example.org/kazakhstan"),
+    ("https://example.org/a\ufeffb", "https://example.org/ab"),
+    ("https://Президент.РФ/news", "https://президент.рф/news"),
+    ("https://xn--d1abbgf6aiiy.xn--p1ai/news", "https://xn--d1abbgf6aiiy.xn--p1ai/news"),
+    ("https://ru.wikipedia.org/wiki/Казахстан.", "https://ru.wikipedia.org/wiki/Казахстан"),
+    ("https://hi.wikipedia.org/wiki/कज़ाख़स्तान", "https://hi.wikipedia.org/wiki/कज़ाख़स्तान"),
+    ("https://ar.wikipedia.org/wiki/كازاخستان\u200f", "https://ar.wikipedia.org/wiki/كازاخستان"),
+    ("athttps://example.org/a", "https://example.org/a"),
+    ("URL:http://example.org/a", "http://example.org/a"),
+]
+
+
+class TestNormalisation:
+    """Scheme and host are lowercased, invisible characters dropped, paths kept exactly."""
+
+    @pytest.mark.parametrize(("text", "expected"), NORMALISE_CASES)
+    def test_normalised(self, text: str, expected: str) -> None:
+        """The URL is minimally normalised."""
+        assert urls(text) == [expected]
+
+    def test_raw_keeps_invisible_characters(self) -> None:
+        """``raw`` is the original text, zero-width characters included."""
+        text = "https://example.org/a\u200bb"
+        (found,) = find_urls(text)
+        assert found.raw == text
+
+    def test_glued_urls_split(self) -> None:
+        """Two URLs pasted without a space are two finds."""
+        assert urls("https://a.example.org/xhttps://b.example.org/y") == [
+            "https://a.example.org/x",
+            "https://b.example.org/y",
+        ]
+
+    def test_wayback_and_redirect_not_split(self) -> None:
+        """An embedded URL after ``/`` or ``=`` is part of the outer one."""
+        for text in (
+            "https://web.archive.org/web/2023/https://example.org/a",
+            "https://example.org/r?url=https://other.example.org/b",
+        ):
+            assert urls(text) == [text]
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "http://example.org:99999/a",
+            "http://example.org:port/a",
+            "http://[not-ipv6/a",
+            "https://-bad.example.org/",
+        ],
+    )
+    def test_malformed_hosts_dropped(self, text: str) -> None:
+        """A URL whose host or port cannot be parsed is not returned."""
+        assert find_urls(text) == []
+
+
+# --- spans ---------------------------------------------------------------------------
+
+
+class TestSpans:
+    """``start``/``end``/``raw`` locate everything a URL was read from."""
+
+    @pytest.mark.parametrize(
+        "text",
+        [f for f, _ in ANKASAM_FOOTNOTES]
+        + [t for t, _ in STYLE_CASES]
+        + [t for t, _ in JOIN_CASES]
+        + [t for t, _ in DOI_CASES]
+        + [t for t, _ in NON_WEB_CASES],
+    )
+    def test_raw_is_the_span(self, text: str) -> None:
+        """``raw`` equals the text between ``start`` and ``end``; spans are ordered and apart."""
+        found = find_urls(text)
+        prev_end = 0
+        for f in found:
+            assert f.raw == text[f.start : f.end]
+            assert prev_end <= f.start < f.end
+            prev_end = f.end
+
+    def test_exact_offsets(self) -> None:
+        """Offsets of a URL in a sentence are exact."""
+        text = "See (https://example.org/a), then."
+        (found,) = find_urls(text)
+        assert (found.start, found.end) == (5, 26)
+        assert found == FoundUrl(
+            url="https://example.org/a", start=5, end=26, raw="https://example.org/a"
+        )
+
+    def test_same_url_twice_is_two_finds(self) -> None:
+        """The same URL cited twice is found at both places."""
+        text = "https://example.org/a and https://example.org/a"
+        found = find_urls(text)
+        assert [f.start for f in found] == [0, 26]
+
+    def test_empty(self) -> None:
+        """Empty text has no URLs."""
+        assert find_urls("") == []
+
+
+# --- performance -------------------------------------------------------------------------
+
+MB = 1_000_000
+PATHOLOGICAL = {
+    "brackets": "[" * 100_000,
+    "url_run": "https://" + "a" * MB,
+    "url_chars": "https://x.org/" + "a/b.c-d_e?f=g&h(i)[j]" * (MB // 22),
+    "closers": "https://x.org/" + ")" * MB,
+    "openers": "https://x.org/" + "(" * MB,
+    "cyrillic": "https://x.org/" + "я" * MB,
+    "separators": "://" * (MB // 3),
+    "bad_ipv6": "http://[x" * (MB // 9),
+    "glued": "https://a.org/x" + "xhttps://b.org/y" * (MB // 16),
+    "www": "www.a " * (MB // 6),
+    "dois": "10.1234/ " * (MB // 9),
+    "broken_lines": "https://x.org/" + "a-\n" * (MB // 3),
+    "angle": "<https://x.org/a " + "b " * (MB // 2),
+    "windows": "C:\\a b\\" * (MB // 7),
+    "dots": "." * MB,
+    "zero_width": "https://x.org/" + "\u200b" * MB,
+    "schemes": ("x" * 40 + "://") * (MB // 43),
+}
+
+
+class TestPerformance:
+    """Pathological inputs finish in linear time."""
+
+    @pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
+    def test_pathological(self, name: str) -> None:
+        """A 1 MB adversarial input is read in well under five seconds."""
+        t0 = time.perf_counter()
+        find_urls(PATHOLOGICAL[name])
+        assert time.perf_counter() - t0 < 5.0
+
+
+# --- properties ---------------------------------------------------------------------
+
+URLISH = st.lists(
+    st.sampled_from(
+        [
+            *"abcXYZ019-._~:/?#[]@!$&'()*+,;=%<>\"\\ \n\t\u00ad\u200b”»…яé",
+            *["http", "https://", "www.", "doi:", "10.1234/", "C:\\", "\\\\", "file:"],
+            *["-\n", "//[", "doi.org/", "<", ">", "\u2028", "(", ")"],
+        ]
+    ),
+    max_size=80,
+).map("".join)
+
+
+def check_invariants(text: str, found: list[FoundUrl]) -> None:
+    """Every find is a well-formed absolute URL located exactly in ``text``."""
+    prev_end = 0
+    for f in found:
+        assert f.raw == text[f.start : f.end]
+        assert prev_end <= f.start < f.end
+        prev_end = f.end
+        parts = urllib.parse.urlsplit(f.url)
+        assert parts.scheme
+        assert parts.netloc or parts.scheme == "file"
+        assert not any(c.isspace() for c in f.url)
+        if parts.scheme in ("http", "https"):
+            assert parts.hostname
+            _ = parts.port
+        if f.doi is not None:
+            assert f.url.startswith("https://doi.org/10.")
+
+
+class TestProperties:
+    """``find_urls`` never raises and only returns well-formed URLs."""
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.text())
+    def test_arbitrary_text(self, text: str) -> None:
+        """Any Unicode text is searched without error and yields well-formed URLs."""
+        check_invariants(text, find_urls(text))
+
+    @settings(max_examples=600, deadline=None)
+    @given(URLISH)
+    def test_urlish_text(self, text: str) -> None:
+        """Text built from URL characters and anchors yields well-formed URLs."""
+        check_invariants(text, find_urls(text))
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.text(max_size=100), URLISH, st.text(max_size=100))
+    def test_prefix_before_scheme(self, before: str, middle: str, after: str) -> None:
+        """Text around an ``https://`` anchor never breaks the invariants."""
+        text = before + "https://" + middle + after
+        check_invariants(text, find_urls(text))
