@@ -106,3 +106,136 @@ class Document:
             if citation.kind is CitationKind.FOOTNOTE and citation.label == label:
                 return citation
         raise KeyError(label)
+
+
+class Verdict(enum.StrEnum):
+    """What checking a cited URL found. The JSON report uses these names."""
+
+    OK = "ok"
+    """Reachable and, as far as the checks go, still the cited source."""
+    MOVED = "moved"
+    """Permanently redirected (301/308) to a URL that serves the source: update the citation."""
+    DEAD = "dead"
+    """404/410, a redirect chain ending in one, an unresolvable host, a refused connection."""
+    SOFT_404 = "soft_404"
+    """A 200 (or a redirect) that serves an error page, the home page or a generic page."""
+    PARKED = "parked"
+    """The domain is parked or for sale."""
+    DRIFTED = "drifted"
+    """Reachable, but no longer the cited content."""
+    BLOCKED = "blocked"
+    """401/403/429/451 or a bot challenge: the server refused us. Inconclusive, never dead."""
+    ERROR = "error"
+    """Timeouts, TLS failures, 5xx after retries, broken responses, redirect loops: inconclusive."""
+    UNSAFE = "unsafe"
+    """Refused by policy before any connection: a non-web scheme or a disallowed address."""
+    NO_URL = "no_url"
+    """The citation has no URL to check."""
+
+    @property
+    def severity(self) -> int:
+        """Rank for "the worst verdict of a citation's URLs": higher is worse.
+
+        Conclusive failures outrank inconclusive ones, which outrank success, so
+        a citation with one dead URL and one timed-out URL is reported dead.
+        """
+        return _SEVERITY[self]
+
+
+_SEVERITY = {
+    Verdict.NO_URL: 0,
+    Verdict.OK: 1,
+    Verdict.BLOCKED: 2,
+    Verdict.ERROR: 3,
+    Verdict.MOVED: 4,
+    Verdict.DRIFTED: 5,
+    Verdict.UNSAFE: 6,
+    Verdict.SOFT_404: 7,
+    Verdict.PARKED: 8,
+    Verdict.DEAD: 9,
+}
+
+
+def worst_verdict(verdicts: Iterable[Verdict]) -> Verdict:
+    """The worst of several verdicts; ``no_url`` when there are none."""
+    return max(verdicts, key=lambda verdict: verdict.severity, default=Verdict.NO_URL)
+
+
+@attrs.frozen
+class Redirect:
+    """One hop of a redirect chain: the URL asked for and the status it answered with."""
+
+    url: str
+    status: int
+
+
+@attrs.frozen
+class HttpEvidence:
+    """What the server said, kept as evidence in the report."""
+
+    status: int | None
+    final_url: str
+    redirects: tuple[Redirect, ...] = ()
+    elapsed_ms: int = 0
+    content_type: str | None = None
+
+
+@attrs.frozen
+class Check:
+    """The verdict on one URL and the evidence behind it.
+
+    ``reason`` is one plain sentence a person can act on; ``sha256`` and
+    ``bytes`` describe the body as read (up to the size cap). ``signals`` are
+    short tags of what decided the verdict (``"status:404"``, ``"parking:sedo"``).
+    """
+
+    url: str
+    verdict: Verdict
+    reason: str
+    http: HttpEvidence | None = None
+    signals: tuple[str, ...] = ()
+    fetched_at: datetime.datetime | None = None
+    sha256: str | None = None
+    bytes: int = 0
+    from_cache: bool = False
+    dead_since: datetime.datetime | None = None
+    """When the current run of ``dead`` checks began (from the cache's history)."""
+    dead_checks: int = 0
+    """How many checks in a row, this one included, found the URL dead."""
+
+
+@attrs.frozen
+class CitationResult:
+    """A citation with the checks of its URLs; its verdict is the worst of theirs."""
+
+    citation: Citation
+    checks: tuple[Check, ...] = ()
+
+    @property
+    def verdict(self) -> Verdict:
+        """The worst verdict among the checks, or ``no_url``."""
+        return worst_verdict(check.verdict for check in self.checks)
+
+
+@attrs.frozen
+class DocumentResult:
+    """A verified document: its parse and the result of every citation."""
+
+    document: Document
+    citations: tuple[CitationResult, ...] = ()
+
+
+@attrs.frozen
+class Report:
+    """Everything a run found, ready to render."""
+
+    documents: tuple[DocumentResult, ...] = ()
+    generated_at: datetime.datetime | None = None
+
+    def summary(self) -> dict[Verdict, int]:
+        """How many citations got each verdict, every verdict listed."""
+        counts = dict.fromkeys(Verdict, 0)
+        for document in self.documents:
+            for result in document.citations:
+                counts[result.verdict] += 1
+        return counts

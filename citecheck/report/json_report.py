@@ -11,13 +11,29 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from citecheck.model import Citation, Claim, Document
+from citecheck.model import (
+    Check,
+    Citation,
+    CitationResult,
+    Claim,
+    Document,
+    DocumentResult,
+    Report,
+)
 
 SCHEMA = "citecheck/report/v1"
 
 
 def _iso(value: datetime.date | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _utc_iso(value: datetime.datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.UTC)
+    return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def claim_to_dict(claim: Claim) -> dict[str, Any]:
@@ -70,3 +86,62 @@ def render_json(documents: Sequence[Document]) -> str:
         "documents": [document_to_dict(document) for document in documents],
     }
     return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+
+
+def check_to_dict(check: Check) -> dict[str, Any]:
+    """The JSON object of one URL's check: verdict, reason and evidence."""
+    http = None
+    if check.http is not None:
+        http = {
+            "status": check.http.status,
+            "final_url": check.http.final_url,
+            "redirects": [
+                {"url": redirect.url, "status": redirect.status}
+                for redirect in check.http.redirects
+            ],
+            "elapsed_ms": check.http.elapsed_ms,
+            "content_type": check.http.content_type,
+        }
+    return {
+        "url": check.url,
+        "verdict": check.verdict.value,
+        "reason": check.reason,
+        "signals": list(check.signals),
+        "http": http,
+        "fetched_at": _utc_iso(check.fetched_at),
+        "sha256": check.sha256,
+        "bytes": check.bytes,
+        "from_cache": check.from_cache,
+        "dead_since": _utc_iso(check.dead_since),
+        "dead_checks": check.dead_checks,
+    }
+
+
+def citation_result_to_dict(result: CitationResult) -> dict[str, Any]:
+    """A citation's JSON object with its verdict and checks added."""
+    data = citation_to_dict(result.citation)
+    data["verdict"] = result.verdict.value
+    data["checks"] = [check_to_dict(check) for check in result.checks]
+    return data
+
+
+def document_result_to_dict(result: DocumentResult) -> dict[str, Any]:
+    """A verified document's JSON object."""
+    data = document_to_dict(result.document)
+    data["citations"] = [citation_result_to_dict(citation) for citation in result.citations]
+    return data
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """The whole verify report as a JSON-ready dict."""
+    return {
+        "schema": SCHEMA,
+        "generated_at": _utc_iso(report.generated_at),
+        "summary": {verdict.value: count for verdict, count in report.summary().items()},
+        "documents": [document_result_to_dict(document) for document in report.documents],
+    }
+
+
+def render_report_json(report: Report) -> str:
+    """The verify report as indented JSON text, ending in a newline."""
+    return json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"

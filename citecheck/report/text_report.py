@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from citecheck.model import Citation, Document
+from citecheck.model import Citation, Document, Report
 
 
 def _citation_lines(citation: Citation) -> list[str]:
@@ -45,3 +45,25 @@ def render_text(documents: Sequence[Document]) -> str:
             lines.extend(_citation_lines(citation))
         lines.append("")
     return "\n".join(lines)
+
+
+def render_report_text(report: Report) -> str:
+    """Each citation's verdict and, per URL, the reason; then the counts."""
+    lines: list[str] = []
+    for document in report.documents:
+        lines.append(f"{document.document.source}: {len(document.citations)} citations")
+        for result in document.citations:
+            citation = result.citation
+            where = f" (line {citation.line})" if citation.line is not None else ""
+            lines.append(
+                f"  {result.verdict.value:9} {citation.kind.value} {citation.label}{where}"
+            )
+            for check in result.checks:
+                lines.append(f"    {check.verdict.value:9} {check.url}")
+                lines.append(f"              {check.reason}")
+        lines.append("")
+    counts = ", ".join(
+        f"{count} {verdict.value}" for verdict, count in report.summary().items() if count
+    )
+    lines.append(f"summary: {counts or 'no citations'}")
+    return "\n".join(lines) + "\n"
