@@ -26,7 +26,6 @@ from citecheck.model import (
 )
 from citecheck.verify import verify
 
-
 __all__ = [
     "Check",
     "Citation",
