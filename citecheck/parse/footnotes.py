@@ -39,7 +39,10 @@ _LABEL_PATTERNS: tuple[tuple[LabelStyle, re.Pattern[str]], ...] = (
     (LabelStyle.PAREN, re.compile(r"[ \t]{0,8}(\d{1,4})\)[ \t]+(?=\S)")),
     (LabelStyle.PARENS, re.compile(r"[ \t]{0,8}\((\d{1,4})\)[ \t]+(?=\S)")),
     (LabelStyle.CARET, re.compile(r"[ \t]{0,8}\^(\d{1,4})[ \t]*(?=\S)")),
-    (LabelStyle.SUPERSCRIPT, re.compile(rf"[ \t]{{0,8}}([{SUPERSCRIPT_DIGITS}]{{1,4}})[ \t]*(?=\S)")),
+    (
+        LabelStyle.SUPERSCRIPT,
+        re.compile(rf"[ \t]{{0,8}}([{SUPERSCRIPT_DIGITS}]{{1,4}})[ \t]*(?=\S)"),
+    ),
 )
 
 # Headings that announce a notes block, in the seeds' and the corpus' languages.
