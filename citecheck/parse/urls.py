@@ -5,9 +5,20 @@ What is found, in text order, each span at most once:
 * ``scheme://…`` for any scheme (``http``, ``https``, ``ftp``, ``file``, and
   oddities like ``hxxps://`` or ``s3://``): a source that verification cannot
   fetch is still returned, so that it can be flagged rather than silently lost.
-* bare ``www.`` addresses (``https://`` is prefixed). Bare domains without
-  ``www.`` ("Fmprc.gov.cn, September 15" in the Jamestown seed) are *not*
-  URLs: they are how many styles name a source's website.
+* bare ``www.`` addresses (``https://`` is prefixed), also glued on by a
+  period (``[en ligne].www.cairn.info/…``) or with a space after ``www.``
+  when a dotted host follows (``www. work.chron.com``).
+* schemeless host + path, as MLA 8/9 writes them (``nytimes.com/2016/09/02/…``,
+  ``carnegieendowment.org/politika/88698``): ``https://`` is prefixed. Only
+  with a path (``/`` and at least one path character), a lower-case TLD that
+  is a common generic one or a country code, a second-level label with a
+  letter, at the start of a word (not inside a word, an email or another
+  URL), and not a file name (``report.pdf/``, ``setup.py/``). A bare domain
+  without a path ("Fmprc.gov.cn, September 15" in the Jamestown seed) is *not*
+  a URL: that is how many styles name a source's website.
+* broken scheme separators: ``http: //www.…``, ``http //gmv.…``,
+  ``125-159.http: //www.academia.edu/…``, ``http: www.…`` (only for
+  ``http``, ``https`` and ``ftp``, and only with a dotted host after).
 * DOIs: ``doi:10.…``, ``DOI: 10.…``, ``DOI 10.…``, ``doi.org/10.…`` and any
   ``http(s)://(dx.|www.)doi.org/10.…`` URL. The url is always
   ``https://doi.org/<doi>`` and ``doi`` holds the bare ``10.xxxx/…``. A bare
@@ -29,18 +40,52 @@ cannot be complete (ends in ``-``, ``_``, ``=``, ``&``, a soft hyphen, an
 empty DOI suffix, ``://``) or when the next line's first token carries an
 unmistakable URL sign (``/``, ``=``, ``%20``, ``_``, a file extension; see
 ``_joins``). A hyphen at the break is kept: in a URL slug it belongs to the URL
-(Jamestown seed: ``…/kazakhstans-`` + newline + ``expanding-…/``). Across a
-single *space* (reference corpora where line breaks became spaces) only three
-shapes are rejoined: a host broken after a dot (``http://dx.doi. org/10.…``),
-an empty DOI suffix (``https://doi.org/10.1000/ 182``) and a path broken after
-``/`` or ``-`` whose next token has several ``/`` or a ``/`` plus slug signs.
-Inside ``<…>`` (ABNT's ``Disponível em: <https://…>``, RFC 3986 appendix C)
-every whitespace break up to the ``>`` is rejoined.
+(Jamestown seed: ``…/kazakhstans-`` + newline + ``expanding-…/``).
+
+Across a single *space* (reference corpora where line breaks became spaces,
+measured on AnyStyle's; see ``docs/accuracy.md``) only shapes that prose does
+not take are rejoined:
+
+* a host broken after ``www.`` or a dot (``http://www. military-today.com/…``,
+  ``http://dx.doi. org/10.…``) or after a hyphen when a dotted host follows
+  (``http://www.dca- project.eu/…``);
+* a DOI suffix that cannot be complete: empty (``doi: 10.1000/ 182``), ending
+  in ``-`` or ``:`` before a token with a digit (``10.1016/S0045- 6535(00)…``,
+  ASCE's ``…118: 7(1031)``), or in ``.`` after a journal code before a token
+  with a digit (``10.1016/j. memsci.2011.11.020``, ``10.1002/ ldr. 1091``),
+  and Wiley's ``j.<ISSN>.<year>.<number>.x`` while still a prefix of it; also
+  ``http://dx.doi.org/`` + space + ``10.…``;
+* a path piece after ``/``, ``-`` or ``_`` before a token with several ``/``
+  (not a date), or with a ``/`` plus slug signs, or ending in a file extension
+  (``…/documents/ Sovereign_Credibility.pdf``, ``…/ fullnewsletter.aspx?id=21``);
+  after a ``.`` only a lower-case extension (``…/issues. html?issue=64``); after
+  a letter or digit only a token with an extension or a percent escape
+  (``…/Final BrochureWHA2008a.pdf``), one starting with ``-`` (a hyphenated
+  word broken before its hyphen), or anything after an encoded space ``%20``;
+* once spaced out after ``://`` (``http:// www.ecologyandsociety.org/ vol15/
+  iss4/ art20``), single path segments after a ``/``.
+
+A token that starts a host of its own (``b.org/y``), a scheme, ``www.`` or a
+DOI is never joined. Inside ``<…>`` (ABNT's ``Disponível em: <https://…>``,
+RFC 3986 appendix C; also ``< http:// www.… >`` with spaces inside the
+brackets) every whitespace break up to the ``>`` is rejoined. SICI DOIs keep
+their ``<…>`` part (``…12:8<1371::AID-HYP620>3.0.CO;2-C``), skipping a space
+after the ``::``. A DOI whose suffix is a single letter (``10.1016/j`` + a break
+that could not be rejoined) is not returned: it would only mislead.
 
 Normalisation is minimal: scheme and host are lowercased, zero-width
-characters and soft hyphens are dropped, the path is kept exactly. Unicode
-hosts and paths are kept as written. Everything runs in linear time: the
-anchors are found with one bounded regex, URL bodies by forward scanning.
+characters and soft hyphens are dropped, the path is kept exactly, except for
+typographic stand-ins a reader undoes: U+2010/U+2011 hyphens between letters
+or digits become ``-`` (``10.1007/s00168‐016‐0766‐5``), ``˜``/``∼`` after ``/``
+become ``~`` (``qwone.com/˜jason``), a ``¬`` inside a word is dropped (a
+discretionary hyphen), and LaTeX escapes ``\\& \\_ \\% \\# \\~ \\$`` lose their
+backslash. A ``’`` between letters is read as part of the URL when the URL goes
+on after the word (``…/Suchman’s+Making…``) and kept as written; an en dash
+still ends a URL (``pp. 12–15``). Unicode hosts and paths are kept as
+written; ``<``/``>`` in a SICI DOI are not percent-encoded.
+
+Everything runs in linear time: the anchors are found with one bounded regex,
+URL bodies by forward scanning, every look-ahead bounded.
 """
 
 from __future__ import annotations
@@ -49,6 +94,7 @@ import functools
 import re
 import unicodedata
 import urllib.parse
+from collections.abc import Callable
 
 import attrs
 
@@ -99,6 +145,66 @@ def _nonascii_url_char(c: str) -> bool:
     return cat[0] in "LM" or cat in ("Nd", "Nl")
 
 
+# Typographic stand-ins that PDF and word-processor exports put inside URLs and
+# DOIs. They are read as URL characters only between URL characters (as a
+# hyphen, tilde or apostrophe inside a word), so that the same characters as
+# punctuation still end a URL, and ``url`` carries the ASCII character:
+# * U+2010/U+2011 hyphens (AnyStyle: ``doi:10.1007/s00168‐016‐0766‐5``, Czech
+#   ``zivotni\u00ad‑prostredi`` with a soft hyphen before each);
+# * U+02DC ``˜`` and U+223C ``∼`` after a ``/`` (``http://qwone.com/˜jason/…``);
+# * U+00AC ``¬``, a discretionary-hyphen artefact (``…/hpd/¬hpgreeting.htm``),
+#   dropped;
+# * ``’`` between letters when the URL goes on after the word
+#   (``…/Suchman’s+Making+Work+Visible.pdf``); kept as written, like any IRI
+#   character, since that is the file's name.
+_TYPO_HYPHENS = frozenset("\u2010\u2011")
+_TYPO_TILDES = frozenset("\u02dc\u223c")
+_TYPO_DROP = "\u00ac"
+_APOSTROPHE = "\u2019"
+_CLEAN_TABLE = str.maketrans(
+    {**{c: None for c in _IGNORABLE}, _TYPO_DROP: None, **dict.fromkeys(_TYPO_HYPHENS, "-")}
+    | dict.fromkeys(_TYPO_TILDES, "~")
+)
+# LaTeX escapes left in BibTeX-derived references (``…?issue=64\\&id=6``): read
+# through in web addresses and DOIs, unescaped in ``url``.
+_LATEX_ESCAPED = frozenset("&_%#~$")
+_LATEX_ESCAPE = re.compile(r"\\([&_%#~$])")
+
+
+def _word_char(c: str) -> bool:
+    """Whether ``c`` is a letter or digit of any script (or an invisible join)."""
+    return c.isalnum() or c in _IGNORABLE
+
+
+def _contextual(text: str, i: int, backslash: bool) -> bool:
+    """Whether the character at ``i``, not a URL character by itself, is one here.
+
+    Only the neighbours decide, so membership stays a property of the position
+    and a scan from anywhere inside a run ends where a scan from its start does.
+    """
+    c = text[i]
+    n = len(text)
+    nxt = text[i + 1] if i + 1 < n else ""
+    prev = text[i - 1] if i > 0 else ""
+    if c == "\\":
+        return not backslash and nxt in _LATEX_ESCAPED and nxt != ""
+    if c in _TYPO_HYPHENS:
+        return _word_char(prev) and nxt.isalnum()
+    if c in _TYPO_TILDES:
+        return prev == "/" and nxt.isalnum()
+    if c == _TYPO_DROP:
+        return (prev.isalnum() or prev == "/") and nxt.isalnum()
+    if c == _APOSTROPHE:
+        if not (prev.isalpha() and nxt.isalpha()):
+            return False
+        j = i + 1
+        while j < n and j < i + 64 and text[j].isalpha():
+            j += 1
+        # ``x.org’s data`` is prose; ``…/Suchman’s+Making`` goes on.
+        return j < n and text[j] in "+-_%/=&~"
+    return False
+
+
 def _scan_run(text: str, i: int, backslash: bool = False) -> int:
     """End of the run of URL characters starting at ``i`` (linear)."""
     run = _ASCII_PATH_RUN if backslash else _ASCII_URL_RUN
@@ -110,6 +216,9 @@ def _scan_run(text: str, i: int, backslash: bool = False) -> int:
             continue
         c = text[i]
         if ord(c) >= 128 and _nonascii_url_char(c):
+            i += 1
+            continue
+        if _contextual(text, i, backslash):
             i += 1
             continue
         break
@@ -156,15 +265,28 @@ def _cut_run(text: str, start: int, end: int, *, no_glued: bool = False) -> int:
 # --- anchors -----------------------------------------------------------------
 
 # Every alternative is bounded, so a search is linear in the text scanned.
+# ``host`` can only start where a word starts (its look-behind), and a word is
+# read at most once by it, so it adds no more than a bounded cost per word.
 _ANCHOR = re.compile(
     r"(?P<sep>://)"
     r"|(?P<doihost>(?<![\w.@/\-])(?:dx\.|www\.)?doi\.org/(?=10\.\d))"
-    r"|(?P<www>(?<![\w.@/\-])www\d{0,3}\.(?=[^\W_][\w\-]{0,62}\.\w))"
+    # ``[en ligne].www.cairn.info/…`` (a Quebec label glued on by a period).
+    r"|(?P<www>(?:(?<![\w.@/\-])|(?<=[\])]\.))www\d{0,3}\."
+    r"(?=[^\W_][\w\-]{0,62}(?:\.\w|-[ ][a-z0-9])| [a-z0-9][a-z0-9\-]{0,62}\.[a-z]))"
     r"|(?P<doilabel>(?<!\w)doi[ \t]{0,3}[:.]?\s{0,3}(?=10\.\d))"
     r"|(?P<bare>(?<![\w./\-])10\.\d{4,9}(?:\.\d{1,9}){0,3}/)"
     r"|(?P<win>(?<![\w\\/])[A-Za-z]:\\(?=[^\s\\]))"
     r"|(?P<unc>(?<![\w\\/])\\\\(?=[A-Za-z0-9]))"
-    r"|(?P<filecolon>(?<!\w)file:(?=/[^/]|[A-Za-z]:[\\/]))",
+    r"|(?P<filecolon>(?<!\w)file:(?=/[^/]|[A-Za-z]:[\\/]))"
+    # ``http: //www.…``, ``http //gmv.…``, ``125-159.http: //www.academia.edu/…``,
+    # ``http: www.bishopmuseum.org/…``: a separator broken by a space or a lost
+    # colon. Only these three well-known schemes: the word before ``//`` decides.
+    r"|(?P<brokensep>(?<![A-Za-z])(?i:https?|ftp)"
+    r"(?::?[ \t]{1,2}//(?=[^\W_])|:[ \t]{1,2}(?=www\d{0,3}\.[^\W_])))"
+    # MLA 8/9 ``nytimes.com/2016/09/02/…``: a host without scheme or ``www.``,
+    # taken only with a path; the TLD and the rest are checked in ``_host_ok``.
+    r"|(?P<host>(?<![^\s(\[{<\"'“‘«„,;])"
+    r"(?:[A-Za-z0-9][A-Za-z0-9\-]{0,62}\.){1,6}[a-z]{2,12}/(?=[^\W_]|[%~]))",
     re.IGNORECASE,
 )
 
@@ -172,9 +294,41 @@ _KNOWN_SCHEMES = ("https", "http", "sftp", "ftps", "ftp", "file")
 _SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-")
 _GENERIC_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+\-]{1,30}")
 
+# Schemeless hosts (MLA 8/9): the last label must be a common generic TLD or
+# a country-code TLD (ISO 3166 codes in use, plus ``uk``, ``eu``, ``ac``,
+# ``su``), written in lower case (``ASP.NET/C#`` is not a site). ``.name`` is
+# left out: ``user.name/user.email`` (git's settings) is the likelier reading.
+_GENERIC_TLDS = frozenset(
+    "com org net edu gov int mil info biz pro museum aero coop mobi asia tel travel"
+    " jobs xyz app dev blog news online site tech media live global world science"
+    " academy center club today agency press review studio network".split()
+)
+_COUNTRY_TLDS = frozenset(
+    """ac ad ae af ag ai al am ao aq ar as at au aw ax az ba bb bd be bf bg bh bi bj bm
+    bn bo br bs bt bw by bz ca cc cd cf cg ch ci ck cl cm cn co cr cu cv cw cx cy cz de
+    dj dk dm do dz ec ee eg er es et eu fi fj fk fm fo fr ga gd ge gf gg gh gi gl gm gn
+    gp gq gr gs gt gu gw gy hk hm hn hr ht hu id ie il im in io iq ir is it je jm jo jp
+    ke kg kh ki km kn kp kr kw ky kz la lb lc li lk lr ls lt lu lv ly ma mc md me mg mh
+    mk ml mm mn mo mp mq mr ms mt mu mv mw mx my mz na nc ne nf ng ni nl no np nr nu nz
+    om pa pe pf pg ph pk pl pm pn pr ps pt pw py qa re ro rs ru rw sa sb sc sd se sg sh
+    si sj sk sl sm sn so sr ss st su sv sx sy sz tc td tf tg th tj tk tl tm tn to tr tt
+    tv tw tz ua ug uk us uy uz va vc ve vg vi vn vu wf ws ye yt za zm zw""".split()
+)
+# Country codes that are also file extensions (``setup.py/``, ``README.md/``,
+# ``main.cc/``, ``build.sh/``): not taken for a two-label host, where the file
+# reading is the likelier one.
+_FILE_LIKE_TLDS = frozenset("py md cc sh rs ps so mk ml pl".split())
+
 _DOI = re.compile(r"10\.\d{4,9}(?:\.\d{1,9}){0,3}/")
+# The ``<…>`` part of a SICI DOI: ``<1371::AID-HYP620>3.0.CO;2-C``, with the
+# space a line break leaves after ``::``; JSTOR's older ``<37:TROTP>2.0.CO;2-E``.
+_SICI_TAIL = re.compile(
+    r"<\d{1,9}::?[ ]?[A-Za-z0-9]{1,12}(?:-[A-Za-z0-9]{1,20})?>\d\.\d\.[A-Za-z]{2};\d-[0-9A-Za-z#]"
+)
 _DOI_HOSTS = frozenset({"doi.org", "dx.doi.org", "www.doi.org"})
-_DOI_SAFE = "/:;()[]-._~!$&'*+,=@"
+# ``<`` and ``>`` (SICI DOIs) are kept as written, as publishers print them: a
+# fetcher percent-encodes them in the path anyway, and they change no meaning.
+_DOI_SAFE = "/:;()[]-._~!$&'*+,=@<>"
 _BARE_DOI_SUFFIX_SIGN = re.compile(r"[^\W\d]|[.\-_;()]|\d{5}")
 
 
@@ -219,7 +373,6 @@ _TLDS = frozenset(
     " ch nl pl cz cn br".split()
 )
 _HOST_TAIL = re.compile(r"[A-Za-z][A-Za-z0-9\-]{0,62}(?:\.[A-Za-z0-9\-]{1,63}){0,8}")
-_HOST_TAIL_LOWER_SLASH = re.compile(r"[a-z]{2,24}(?:\.[a-z]{2,24}){0,4}/")
 _HOST_LIKE = re.compile(r"[^\W_][\w\-]{0,62}(?:\.[\w\-]{1,63}){1,8}")
 _WORD_SLASH_WORD = re.compile(r"[^\W\d_]+/[^\W\d_]+")
 _UNC = re.compile(r"\\\\[\w.\-]{1,255}\\[^\\]")
@@ -269,10 +422,13 @@ def _trailing_cut(s: str) -> int:
 
 
 def _clean(s: str) -> str:
-    """``s`` without zero-width characters and soft hyphens."""
-    if any(c in s for c in _IGNORABLE):
-        return "".join(c for c in s if c not in _IGNORABLE)
-    return s
+    """``s`` without invisible characters, typographic stand-ins made ASCII."""
+    return s.translate(_CLEAN_TABLE)
+
+
+def _unlatex(s: str) -> str:
+    """``s`` with LaTeX escapes (``\\&``, ``\\_``) undone, for web addresses and DOIs."""
+    return _LATEX_ESCAPE.sub(r"\1", s) if "\\" in s else s
 
 
 @attrs.frozen
@@ -289,12 +445,6 @@ def _in_host(sofar: str) -> bool:
     i = sofar.find("://")
     rest = sofar[i + 3 :] if i != -1 else sofar
     return not any(c in rest for c in "/?#")
-
-
-def _empty_doi_suffix(sofar: str) -> bool:
-    """Whether ``sofar`` ends in a DOI prefix with nothing after the slash."""
-    k = sofar.rfind("10.")
-    return k != -1 and _DOI.fullmatch(sofar, k) is not None
 
 
 def _in_doi(sofar: str, ctx: _Ctx) -> bool:
@@ -315,10 +465,166 @@ def _url_signs(t: str) -> bool:
     return _EXTENSIONS.search(t) is not None
 
 
-def _joins(sofar_raw: str, t: str, gap: str, ctx: _Ctx) -> bool:
+_WWW_ONLY = re.compile(r"www\d{0,3}\.", re.IGNORECASE)
+_HOST_LABELS = re.compile(r"[a-z0-9][a-z0-9\-]{0,62}(?:\.[a-z0-9\-]{1,63}){0,6}")
+_HOST_TAIL_SLASH = re.compile(r"[a-z][a-z0-9\-]{0,62}(?:\.[a-z0-9\-]{1,63}){0,4}/")
+_HOST_REST = re.compile(r"[a-z0-9][a-z0-9\-]{0,62}(?:\.[a-z0-9\-]{1,63}){1,6}(?:[/:?#]|$)")
+_SCHEMELESS_START = re.compile(r"(?:[A-Za-z0-9][A-Za-z0-9\-]{0,62}\.){1,6}[a-z]{2,12}/")
+_EXT_START = re.compile(
+    r"(?:html?|shtml|php\d?|aspx?|jsp|cfm|pdf|xml|docx?|xlsx?|pptx?|txt|csv|json)(?:[?#]|$)"
+)
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
+_NUMERIC_DATE = re.compile(r"\d{1,4}(?:[/.\-]\d{1,4}){1,2}/?")
+_SLUG_WITH_NUMBER = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){2,8}/?")
+_PATH_SEGMENT = re.compile(r"[A-Za-z0-9][\w\-.~%]{0,80}/?")
+_DOI_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-_;()/:]{0,200}")
+# Wiley/Blackwell's older DOIs: ``10.1111/j.<ISSN>.<year>.<number>.x``. A suffix
+# that is a proper prefix of that shape is incomplete (AnyStyle: ``doi:
+# 10.1111/ j. 0012-155X. 2005.00401. x``, four line-break spaces).
+_WILEY_PREFIX = re.compile(
+    r"j\.(?:\d{4}-\d{3}[\dXx](?:\.(?:\d{4}(?:\.(?:\d{1,8}(?:\.x?)?)?)?)?)?)?"
+)
+
+
+def _plausible_tld(label: str) -> bool:
+    """Whether ``label`` is a common generic TLD or a country code (lower case)."""
+    return label in _GENERIC_TLDS or label in _COUNTRY_TLDS
+
+
+def _has_ext(ts: str) -> bool:
+    """Whether token ``ts`` ends in a file extension, perhaps before a query."""
+    k = len(ts)
+    for ch in "?#":
+        i = ts.find(ch)
+        if i != -1 and i < k:
+            k = i
+    return _EXTENSIONS.search(ts[:k]) is not None
+
+
+def _doi_suffix(sofar: str, ctx: _Ctx) -> str | None:
+    """The DOI suffix read so far (after ``10.xxxx/``), or ``None`` if not a DOI."""
+    if not _in_doi(sofar, ctx):
+        return None
+    m = _DOI.search(sofar)
+    return None if m is None else sofar[m.end() :]
+
+
+def _doi_joins(suffix: str, ts: str) -> bool:
+    """Whether ``ts`` continues a DOI suffix that a break left plainly unfinished.
+
+    A DOI does not end in ``-`` or ``:``, nor in a dot after a journal code:
+    ``10.1016/S0045- 6535(00)00505-1``, ASCE's ``…(1992)118: 7(1031)``, EDP's
+    ``10.1051/nss: 2005018``, Elsevier's ``10.1016/j. memsci.2011.11.020``,
+    Wiley's ``10.1002/ ldr. 1091`` and Nature's ``10.1057/ palcomms. 2015.46``
+    (all AnyStyle). The piece after the break must carry a digit, so that a
+    sentence (``doi:10.1000/abc. The next``) stays out.
+    """
+    if not suffix or _DOI_TOKEN.fullmatch(ts) is None:
+        return False
+    last = suffix[-1]
+    has_digit = any(c.isdigit() for c in ts)
+    if last == "-":
+        return has_digit
+    if last == ":":  # not ``doi:10.1000/abc: 12 pages``
+        return ts[0].isdigit() and ("(" in ts or (ts.isdigit() and len(ts) >= 5))
+    if last != ".":
+        return False
+    if _WILEY_PREFIX.fullmatch(suffix + ts) is not None:
+        return True
+    seg = suffix[:-1].rsplit("/", 1)[-1].rsplit(".", 1)[-1]
+    # A journal code (``j``, ``ldr``, ``envsci``); not Wiley's closing ``x``.
+    code = 0 < len(seg) <= 12 and seg.isascii() and seg.isalpha() and seg.lower() != "x"
+    if not code or not has_digit:
+        return False
+    if ts.isdigit():
+        # Wiley's ``ldr. 1091``: a short code and an article number, not a
+        # year (``doi:10.31219/osf.io/abcde. 2020. Next``).
+        return len(seg) <= 4 and len(ts) >= 3 and _YEAR.fullmatch(ts) is None
+    return True
+
+
+def _host_space_joins(sofar: str, t: str, ts: str) -> bool:
+    """Whether ``t`` continues a host broken at a space (``www.dca- project.eu/…``)."""
+    i = sofar.find("://")
+    host = sofar[i + 3 :] if i != -1 else sofar
+    last = sofar[-1]
+    if last == "." and _WWW_ONLY.fullmatch(host) is not None:
+        # ``http://www. military-today.com/…``, ``www. work.chron.com``,
+        # ``http: //www. humankinetics. com/…``: nothing but ``www.`` yet.
+        m = _HOST_LABELS.match(ts)
+        if m is None:
+            return False
+        rest = ts[m.end() :]
+        dotted = "." in m.group()
+        if rest == "":
+            return dotted or t[m.end() : m.end() + 1] == "."
+        return dotted and rest[0] in "/:?#"
+    if last == ".":  # ``http://dx.doi. org/10.…``
+        m = _HOST_TAIL_SLASH.match(t)
+        if m is None:
+            return False
+        label = t.split(".", 1)[0].split("/", 1)[0]
+        return _plausible_tld(label) or _WORD_SLASH_WORD.fullmatch(ts) is None  # not and/or
+    if last == "-":  # ``http://www.dca- project.eu/images/…``
+        return _HOST_REST.match(ts) is not None
+    return False
+
+
+def _path_space_joins(sofar: str, t: str, ts: str, spaced: bool) -> bool:
+    """Whether ``t`` continues a web path broken at a space (reference corpora).
+
+    Each rule names a piece that cannot end a URL, or a next token no word of
+    prose looks like; see ``SPACE_JOIN_CASES`` and ``NO_SPACE_JOIN_CASES``.
+    """
+    m = _SCHEMELESS_START.match(ts)
+    if m is not None and _plausible_tld(m.group()[:-1].rsplit(".", 1)[-1]):
+        return False  # ``https://a.org/x b.org/y``: a second address
+    first = t[0]
+    last = sofar[-1]
+    if last == "/":
+        if not first.isalnum():
+            return False
+        n_slash = ts.count("/")
+        if n_slash >= 2:
+            return _NUMERIC_DATE.fullmatch(ts) is None  # not ``12/04/2023``
+        if n_slash == 1 and any(c in ts for c in "-_=%"):
+            return True
+        # ``…/documents/ Sovereign_Credibility.pdf``, ``…/ fullnewsletter.aspx?id=21``
+        if _has_ext(ts):
+            return True
+        # WordPress's ``…/2015/08/01/ hello-world-2``
+        if _SLUG_WITH_NUMBER.fullmatch(ts) is not None and any(c.isdigit() for c in ts):
+            return True
+        # ``http:// www.ecologyandsociety.org/ vol15/ iss4/ art20``: once the
+        # address is spaced out after ``://``, its path segments are too.
+        if spaced and _PATH_SEGMENT.fullmatch(ts) is not None:
+            letters = any(c.isalpha() for c in ts)
+            digits = any(c.isdigit() for c in ts)
+            return ts.endswith("/") or (letters and digits) or _url_signs(ts)
+        return False
+    if last == "-":
+        # ``…/circulation%20- %20véhicules%20lourds/…`` (Quebec report)
+        if first == "%":
+            return _PERCENT.match(t) is not None
+        return first.isalnum() and _url_signs(ts)
+    if last == "_":  # ``…/Doc_ressource_ proba-stats_109179.pdf``
+        return first.isalnum() and (_url_signs(ts) or "-" in ts or any(c.isdigit() for c in ts))
+    if last == ".":  # ``…/issues. html?issue=64``, ``…/showproduct. cfm?isbn=…``
+        return _EXT_START.match(ts) is not None
+    if not last.isalnum():
+        return False
+    if first == "-":  # ``…/data-use-and -educational-improvement-details``
+        return len(ts) > 2 and ts[1].isalnum() and ("-" in ts[2:] or _url_signs(ts))
+    # ``…/impact/Final BrochureWHA2008a.pdf``, ``…/Proxim ity%20and%20….pdf``,
+    # ``…/RFID%20 chapter.pdf``
+    return first.isalnum() and (_has_ext(ts) or _PERCENT.search(ts) is not None)
+
+
+def _joins(sofar_raw: str, t: str, gap: str, ctx: _Ctx, spaced: bool = False) -> bool:
     """Whether token ``t``, after whitespace of kind ``gap``, continues the URL.
 
-    ``sofar_raw`` is everything read so far (zero-width characters included).
+    ``sofar_raw`` is everything read so far (zero-width characters included);
+    ``spaced`` says the address was already broken by a space after ``://``.
     Precision matters more than recall: a wrong join corrupts a good URL and
     swallows a word (``…/page.html`` + newline + ``The next paragraph``).
     """
@@ -326,12 +632,15 @@ def _joins(sofar_raw: str, t: str, gap: str, ctx: _Ctx) -> bool:
         return False  # the next token starts an address of its own
     if sofar_raw.endswith("://"):  # ``https://`` + break + ``www.example.org/a``
         return _HOST_LIKE.match(t) is not None
-    if t[:4].lower() in ("www.", "doi:") or _DOI.match(t) is not None:
-        return False
-    tail = sofar_raw[-1]
     sofar = _clean(sofar_raw)
     if not sofar:
         return False
+    if ctx.kind == "web" and sofar[-8:].lower() == "doi.org/":
+        # ``http://dx.doi.org/ 10.1061/(ASCE)…`` (AnyStyle, five rows)
+        return _DOI.match(t) is not None
+    if t[:4].lower() in ("www.", "doi:") or _DOI.match(t) is not None:
+        return False
+    tail = sofar_raw[-1]
     last = sofar[-1]
     ts = _strip_trailing_str(t)
     if not ts:
@@ -347,18 +656,16 @@ def _joins(sofar_raw: str, t: str, gap: str, ctx: _Ctx) -> bool:
         if ctx.sep in ts:
             return _WORD_SLASH_WORD.fullmatch(ts) is None
         return gap == "space" and _EXTENSIONS.search(ts) is not None and ctx.sep == "\\"
-    if _in_doi(sofar, ctx) and _empty_doi_suffix(sofar):
+    suffix = _doi_suffix(sofar, ctx)
+    if suffix == "":
         return first_alnum
+    if suffix is not None and first_alnum and _doi_joins(suffix, ts):
+        return True
     host = ctx.kind == "web" and _in_host(sofar)
     if gap == "space":
         if host:
-            return last == "." and _HOST_TAIL_LOWER_SLASH.match(t) is not None
-        if last not in "/-" or not first_alnum:
-            return False
-        n_slash = ts.count("/")
-        return n_slash >= 2 or (
-            n_slash == 1 and (any(c in ts for c in "-_=%") or _EXTENSIONS.search(ts) is not None)
-        )
+            return _host_space_joins(sofar, t, ts)
+        return _path_space_joins(sofar, t, ts, spaced)
     # gap == "newline"
     if tail in _SOFT_BREAKS:
         return first_alnum
@@ -451,6 +758,28 @@ def _doi_of(url: str) -> str | None:
     return doi
 
 
+def _truncated_doi(doi: str) -> bool:
+    """Whether ``doi`` is only the start of one: a suffix of a single letter.
+
+    Elsevier's ``10.1016/j.`` + a break is the case (AnyStyle: ``DOI: 10.1016/j.
+    comp struct, 2014.06.033``): when the rest cannot be rejoined, a link to
+    ``10.1016/j`` would only mislead.
+    """
+    m = _DOI.match(doi)
+    if m is None:
+        return False
+    suffix = doi[m.end() :]
+    return len(suffix) == 1 and suffix.isalpha()
+
+
+def _after_angle(text: str, start: int) -> bool:
+    """Whether the address at ``start`` follows a ``<`` (``< http://…``, good.xml)."""
+    k = start
+    while k > 0 and start - k < 2 and text[k - 1] in " \t":
+        k -= 1
+    return k > 0 and text[k - 1] == "<"
+
+
 def _doi_url(doi: str) -> str:
     """The canonical resolver URL of ``doi``, quoting only what would break it."""
     return "https://doi.org/" + urllib.parse.quote(doi, safe=_DOI_SAFE)
@@ -468,6 +797,45 @@ def _www_ok(host_and_rest: str) -> bool:
         return False
     tld = labels[-1]
     return len(tld) >= 2 and (tld.isalpha() or tld.lower().startswith("xn--"))
+
+
+def _host_end(host_and_rest: str) -> int:
+    """Where the host of ``host[:port][/path…]`` ends."""
+    end = len(host_and_rest)
+    for ch in "/?#:":
+        k = host_and_rest.find(ch)
+        if k != -1 and k < end:
+            end = k
+    return end
+
+
+def _dotted_host(host_and_rest: str) -> bool:
+    """Whether the host has two labels at least (a broken ``http: //x`` must name a site)."""
+    labels = host_and_rest[: _host_end(host_and_rest)].split(".")
+    return len(labels) >= 2 and all(labels)
+
+
+def _host_ok(host_and_rest: str) -> bool:
+    """Whether a schemeless ``host/path`` (MLA 8/9) names a real-looking site.
+
+    ``nytimes.com/2016/09/02/…`` and ``classiques.uqac.ca/…`` do;
+    ``report.pdf/x`` (no such TLD), ``ASP.NET/C#`` (upper-case TLD),
+    ``setup.py/x`` (a file) and ``2.in/out`` (no letter before the TLD) do not.
+    """
+    end = _host_end(host_and_rest)
+    path = host_and_rest[end:]
+    if not path.startswith("/") or len(path) < 2:
+        return False  # "Fmprc.gov.cn, September 15": a bare domain names a site
+    labels = host_and_rest[:end].split(".")
+    if len(labels) < 2 or any(not lab for lab in labels):
+        return False
+    tld = labels[-1]
+    if not _plausible_tld(tld):
+        return False
+    if len(labels) == 2 and tld in _FILE_LIKE_TLDS:
+        return False
+    second = labels[-2]
+    return len(second) >= 2 and any(c.isalpha() for c in second)
 
 
 def _file_url(path: str, *, unc: bool) -> str:
@@ -522,8 +890,16 @@ class _Finder:
                 pieces += more
                 joined += "".join(text[s:e] for s, e in more)
                 return pieces, joined
+        spaced = False
         for _ in range(32):
             pos = pieces[-1][1]
+            if text.startswith("<", pos) and ctx.kind != "path":
+                sici = self.sici(pos, joined, ctx)
+                if sici is None:
+                    break
+                pieces += sici
+                joined += "".join(text[s:e] for s, e in sici)
+                continue
             nxt: tuple[int, int, int] | None = None
             sep = ""
             for name, gap in (("newline", _NEWLINE_GAP), ("space", _SPACE_GAP)):
@@ -532,12 +908,13 @@ class _Finder:
                     continue
                 t_end = self.scan(g.end(), backslash)
                 t_cut = _cut_run(text, g.end(), t_end, no_glued=no_glued)
-                if _joins(joined, text[g.end() : t_cut], name, ctx):
+                if _joins(joined, text[g.end() : t_cut], name, ctx, spaced):
                     nxt = (g.end(), t_cut, t_end)
                     # A space inside a Windows path is part of the name
                     # (``C:\Users\John Smith\…``); in a web URL it is a lost
                     # line break.
                     sep = " " if name == "space" and ctx.kind == "path" else ""
+                    spaced = spaced or (name == "space" and joined.endswith("://"))
                 break
             if nxt is None:
                 break
@@ -546,6 +923,25 @@ class _Finder:
             if nxt[1] != nxt[2]:
                 break
         return pieces, joined
+
+    def sici(self, pos: int, joined: str, ctx: _Ctx) -> list[tuple[int, int]] | None:
+        """The pieces of a SICI DOI's ``<…>`` part at ``pos``, or ``None``.
+
+        Wiley's SICI DOIs hold ``<`` and ``>``
+        (``10.1002/(SICI)1099-1085(19980630)12:8<1371::AID-HYP620>3.0.CO;2-C``),
+        which otherwise end an address; a line break often leaves a space after
+        the ``::`` (AnyStyle, three rows), which is skipped.
+        """
+        if not _in_doi(_clean(joined), ctx):
+            return None
+        m = _SICI_TAIL.match(self.text, pos)
+        if m is None:
+            return None
+        end = self.scan(m.end(), False) if m.end() < len(self.text) else m.end()
+        space = self.text.find(" ", pos, m.end())
+        if space == -1:
+            return [(pos, end)]
+        return [(pos, space), (space + 1, end)]
 
     def angle_pieces(self, pos: int, backslash: bool) -> list[tuple[int, int]] | None:
         """The tokens up to the closing ``>`` of an address in ``<…>``, or ``None``.
@@ -566,7 +962,10 @@ class _Finder:
                 return None
             out.append((g.end(), t_end))
             pos = t_end
-            if text.startswith(">", pos):
+            k = pos
+            while k < len(text) and k - pos < 2 and text[k] in " \t":
+                k += 1  # ``< http:// www.resalliance.org/ index.php/ … >``
+            if text.startswith(">", k):
                 return out
         return None
 
@@ -612,25 +1011,18 @@ class _Finder:
             if found is None:
                 return m.end()
             start, scheme = found
-            in_angle = start > 0 and text[start - 1] == "<"
-            is_file = scheme == "file"
-            ctx = _Ctx("path" if is_file else "web", in_angle, "/")
-            pieces, joined = self.read(start, ctx, after=m.end())
-            pieces, joined = self.trim(pieces, joined)
-            if not pieces:
-                return m.end()
-            end = pieces[-1][1]
-            body = _clean(joined)
-            if is_file:
-                body = body.replace("\\", "/").replace(" ", "%20")
-            url = _host_lower(scheme + body[len(scheme) :])
-            if not _valid(url, web=not is_file):
-                return end
-            doi = _doi_of(url) if scheme in ("http", "https") else None
-            if doi is not None:
-                url = _doi_url(doi)
-            self.emit(start, end, url, doi)
-            return end
+            if scheme == "file":
+                return self.web(start, start, scheme, "", after=m.end(), is_file=True)
+            return self.web(start, start, scheme, "", after=m.end())
+        if kind == "brokensep":
+            # ``http: //www.…``: read from the ``//`` (or the ``www.``); the
+            # scheme is the word before it, the separator is made whole.
+            word = m.group()
+            scheme = word[: 5 if word[:5].lower() == "https" else 4].lower()
+            if scheme[:3] == "ftp":
+                scheme = "ftp"
+            at = m.end() + 2 if text.startswith("//", m.end()) else m.end()
+            return self.web(m.start(), at, scheme, "://", check=_dotted_host)
         if kind == "doihost":
             body_start = m.end()
             return self.doi(m.start(), body_start, bare=False)
@@ -639,19 +1031,9 @@ class _Finder:
         if kind == "bare":
             return self.doi(m.start(), m.start(), bare=True)
         if kind == "www":
-            start = m.start()
-            in_angle = start > 0 and text[start - 1] == "<"
-            pieces, joined = self.read(start, _Ctx("web", in_angle))
-            pieces, joined = self.trim(pieces, joined)
-            if not pieces:
-                return m.end()
-            end = pieces[-1][1]
-            body = _clean(joined)
-            url = _host_lower("https://" + body)
-            if not _www_ok(body) or not _valid(url, web=True):
-                return end
-            self.emit(start, end, url)
-            return end
+            return self.web(m.start(), m.start(), "https", "://", check=_www_ok)
+        if kind == "host":
+            return self.web(m.start(), m.start(), "https", "://", check=_host_ok)
         if kind in ("win", "unc"):
             start = m.start()
             pieces, joined = self.read(start, _Ctx("path", False, "\\"))
@@ -682,6 +1064,49 @@ class _Finder:
         self.emit(start, end, url)
         return end
 
+    def web(
+        self,
+        start: int,
+        body_start: int,
+        scheme: str,
+        glue: str,
+        *,
+        after: int | None = None,
+        is_file: bool = False,
+        check: Callable[[str], bool] | None = None,
+    ) -> int:
+        """Read a web (or ``file://``) address; return where the search goes on.
+
+        The span starts at ``start``; the address is read from ``body_start``.
+        With ``glue`` empty the body starts with its own scheme (``https://…``);
+        otherwise ``url`` is ``scheme + glue + body`` (a bare ``www.`` or host,
+        a broken ``http: //``). ``check`` vets the body of a schemeless address.
+        """
+        text = self.text
+        ctx = _Ctx("path" if is_file else "web", _after_angle(text, start), "/")
+        pieces, joined = self.read(body_start, ctx, after=after)
+        pieces, joined = self.trim(pieces, joined)
+        if not pieces:
+            return after if after is not None else body_start + 1
+        end = pieces[-1][1]
+        body = _clean(joined)
+        body = body.replace("\\", "/").replace(" ", "%20") if is_file else _unlatex(body)
+        if check is not None and not check(body):
+            return end
+        if glue:
+            url = _host_lower(scheme + glue + body)
+        else:
+            url = _host_lower(scheme + body[len(scheme) :])
+        if not _valid(url, web=not is_file):
+            return end
+        doi = _doi_of(url) if scheme in ("http", "https") else None
+        if doi is not None:
+            if _truncated_doi(doi):
+                return end
+            url = _doi_url(doi)
+        self.emit(start, end, url, doi)
+        return end
+
     def doi(self, start: int, body_start: int, *, bare: bool) -> int:
         """Read a DOI whose ``10.`` starts at ``body_start``; the span starts at ``start``."""
         pieces, joined = self.read(body_start, _Ctx("doi", False))
@@ -689,9 +1114,9 @@ class _Finder:
         if not pieces:
             return body_start + 1
         end = pieces[-1][1]
-        doi = _clean(joined)
+        doi = _unlatex(_clean(joined))
         m = _DOI.match(doi)
-        if m is None or m.end() == len(doi):
+        if m is None or m.end() == len(doi) or _truncated_doi(doi):
             return end
         if bare and _BARE_DOI_SUFFIX_SIGN.search(doi, m.end()) is None:
             return end

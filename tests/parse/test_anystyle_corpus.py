@@ -275,9 +275,10 @@ class TestScoring:
 
 
 # Floors sit a little below what the implementations measured when the table was
-# finished (see docs/accuracy.md); raise them as the finders improve.
-URL_PRECISION_FLOOR = 0.90
-URL_RECALL_FLOOR = 0.88
+# finished (see docs/accuracy.md); raise them as the finders improve. The URL
+# floors were raised on 2026-11-29, below the measured 0.990 / 0.986.
+URL_PRECISION_FLOOR = 0.985
+URL_RECALL_FLOOR = 0.98
 DATE_PRECISION_FLOOR = 0.97
 DATE_RECALL_FLOOR = 0.76
 

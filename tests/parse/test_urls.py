@@ -156,7 +156,7 @@ STYLE_CASES = [
     (
         "Avdaliani, Emil. “Title.” Jamestown, 3 Dec. 2023, jamestown.org/program/x/. "
         "Accessed 14 Apr. 2023. www.jamestown.org/program/y/.",
-        ["https://www.jamestown.org/program/y/"],
+        ["https://jamestown.org/program/x/", "https://www.jamestown.org/program/y/"],
     ),
     # Harvard
     (
@@ -516,6 +516,134 @@ SPACE_JOIN_CASES = [
         "https://example.org/kazakhstans- expanding-multi/vector",
         "https://example.org/kazakhstans-expanding-multi/vector",
     ),
+    # The rest are real references from AnyStyle's corpus (line breaks became spaces).
+    # DOI suffixes that cannot be complete
+    (
+        "Journal of Membrane Science, 392-393: 9. http://dx.doi.org/10.1016/j. memsci.2011.11.020.",
+        "https://doi.org/10.1016/j.memsci.2011.11.020",
+    ),
+    (
+        "80: 219. http://dx.doi.org/10.1016/j. ces.2012.05.033.",
+        "https://doi.org/10.1016/j.ces.2012.05.033",
+    ),
+    ("Development 24, 12– 21. doi: 10.1002/ ldr. 1091", "https://doi.org/10.1002/ldr.1091"),
+    (
+        "Communications 2, 15046. doi: 10.1057/ palcomms. 2015.46",
+        "https://doi.org/10.1057/palcomms.2015.46",
+    ),
+    (
+        "13, 18– 27. doi: 10.1016/ j.envsci. 2009.09.007",
+        "https://doi.org/10.1016/j.envsci.2009.09.007",
+    ),
+    (
+        "36, 27– 47. doi: 10.1111/ j. 0012-155X. 2005.00401. x Dorward AR (2014) Livelisystems",
+        "https://doi.org/10.1111/j.0012-155X.2005.00401.x",
+    ),
+    (
+        "44: 561. http://dx.doi.org/10.1016/S0045- 6535(00)00505-1.",
+        "https://doi.org/10.1016/S0045-6535(00)00505-1",
+    ),
+    (
+        "118:7: 1031. http://dx.doi.org/ 10.1061/(ASCE)0733-9429(1992)118: 7(1031).",
+        "https://doi.org/10.1061/(ASCE)0733-9429(1992)118:7(1031)",
+    ),
+    (
+        "13(2) :127-137. http://dx.doi.org/ 10.1051/nss: 2005018",
+        "https://doi.org/10.1051/nss:2005018",
+    ),
+    (
+        "21(1), 18, doi: http://dx.doi.org/ 10.5751/ES-08229-210118",
+        "https://doi.org/10.5751/ES-08229-210118",
+    ),
+    # hosts broken after "www." or a hyphen
+    (
+        "D6.2. http://www.dca- project.eu/images/uploads/banners/DCA_D62_Best_practices.pdf.",
+        "http://www.dca-project.eu/images/uploads/banners/DCA_D62_Best_practices.pdf",
+    ),
+    (
+        "[en ligne (13 novembre 2015) : www.edf- en.ca/uploads/misc_uploads/x_MDS_(2).pdf].",
+        "https://www.edf-en.ca/uploads/misc_uploads/x_MDS_(2).pdf",
+    ),
+    (
+        "http://www. military-today.com/trucks/m_gator.htm, and",
+        "http://www.military-today.com/trucks/m_gator.htm",
+    ),
+    (
+        "« The advantages of a meditation space », 2013, www. work.chron.com",
+        "https://www.work.chron.com",
+    ),
+    # path pieces no word of prose looks like
+    (
+        "www.hoover.org/sites/default/files/uploads/documents/ Sovereign_Credibility.pdf "
+        "(accessed June 7, 2015).",
+        "https://www.hoover.org/sites/default/files/uploads/documents/Sovereign_Credibility.pdf",
+    ),
+    (
+        "www.iaee.org/en/publications/ fullnewsletter.aspx?id=21 (accessed August 2014).",
+        "https://www.iaee.org/en/publications/fullnewsletter.aspx?id=21",
+    ),
+    (
+        "http://media.education.gouv.fr/file/Programmes/17/9/Doc_ressource_ proba-stats_109179.pdf",
+        "http://media.education.gouv.fr/file/Programmes/17/9/Doc_ressource_proba-stats_109179.pdf",
+    ),
+    (
+        "https://depot.erudit.org/bitstream/003300dd/1/UR-EEAS-Rapport-et- "
+        "filiere-eolienne-P-2009.pdf].",
+        "https://depot.erudit.org/bitstream/003300dd/1/UR-EEAS-Rapport-et-filiere-eolienne-P-2009.pdf",
+    ),
+    (
+        "[1] Attacking the Core. http://phrack.org/issues. html?issue=64\\&id=6, 2007.",
+        "http://phrack.org/issues.html?issue=64&id=6",
+    ),
+    (
+        "Retrieved from http://www.spencer.org/content.cfm/data-use-and "
+        "-educational-improvement-details",
+        "http://www.spencer.org/content.cfm/data-use-and-educational-improvement-details",
+    ),
+    (
+        "from http://www.who.int/impact/Final BrochureWHA2008a.pdf",
+        "http://www.who.int/impact/FinalBrochureWHA2008a.pdf",
+    ),
+    (
+        "http://eprints.rclis.org/16034/ 1/Repanovici%26Cristea%20RFID%20 chapter.pdf",
+        "http://eprints.rclis.org/16034/1/Repanovici%26Cristea%20RFID%20chapter.pdf",
+    ),
+    (
+        "5(1), 92-96, http://www.iiisci.org/journ al/CV$/sci/pdfs/P656145.pdf",
+        "http://www.iiisci.org/journal/CV$/sci/pdfs/P656145.pdf",
+    ),
+    (
+        "www.mtq.gouv.qc.ca/Documents/circulation%20- %20véhicules%20lourds/rrm2011.pdf].",
+        "https://www.mtq.gouv.qc.ca/Documents/circulation%20-%20véhicules%20lourds/rrm2011.pdf",
+    ),
+    (
+        "Available at https://hcdf2015sim¬tigrategatech.wordpress.com/2015/08/01/ hello-world-2 "
+        "(accessed January 22, 2017).",
+        "https://hcdf2015simtigrategatech.wordpress.com/2015/08/01/hello-world-2",
+    ),
+    # spaced-out addresses
+    (
+        "Ecology and Society 15, 20. http:// www.ecologyandsociety.org/ vol15/ iss4/ art20.",
+        "http://www.ecologyandsociety.org/vol15/iss4/art20",
+    ),
+    (
+        "Ecology and Society 15, 11. http:// www.ecologyandsociety.org/ vol15/ iss3/ art11/",
+        "http://www.ecologyandsociety.org/vol15/iss3/art11/",
+    ),
+    ("http:// www.example.org/ index.php/ page_2", "http://www.example.org/index.php/page_2"),
+    (
+        "Engaging Them. < http:// www.resalliance.org/ index.php/ resilience_assessment >.",
+        "http://www.resalliance.org/index.php/resilience_assessment",
+    ),
+    (
+        "Montreal. < http:// www.cbd.int/ doc/ strategic-plan/ 2011-2020/ Aichi-Targets-EN.pdf >.",
+        "http://www.cbd.int/doc/strategic-plan/2011-2020/Aichi-Targets-EN.pdf",
+    ),
+    (
+        "Knudson & Morrison (2002) http: //www. humankinetics. com/products/showproduct. "
+        "cfm?isbn=0736034625",
+        "http://www.humankinetics.com/products/showproduct.cfm?isbn=0736034625",
+    ),
 ]
 
 NO_SPACE_JOIN_CASES = [
@@ -528,6 +656,31 @@ NO_SPACE_JOIN_CASES = [
     ("https://example.org/a/ b", "https://example.org/a/"),
     ("www.example.com. Org/x", "https://www.example.com"),
     ("https://example.org/a- the rest", "https://example.org/a-"),
+    ("https://example.org/ 12/04/2023 was the day", "https://example.org/"),
+    ("https://example.org/a 12/04/2023", "https://example.org/a"),
+    ("https://example.org/a report on gas", "https://example.org/a"),
+    ("https://example.org/a. PDF files are", "https://example.org/a"),
+    ("https://example.org/a. The report.pdf", "https://example.org/a"),
+    ("https://example.org/a -b c", "https://example.org/a"),
+    ("https://example.org/a_ b", "https://example.org/a_"),
+    ("https://example.org/x/ about", "https://example.org/x/"),
+    ("https://example.org/x/ state-of-the-art", "https://example.org/x/"),
+    ("https://a.example.org/x b.example.org/y/z.html", "https://a.example.org/x"),
+    ("https://example.org/a%20 and more", "https://example.org/a%20"),
+    ("http:// www.example.org/ and more", "http://www.example.org/"),
+    ("http:// www.example.org/ 2019 report", "http://www.example.org/"),
+    ("www.example.com. and/or", "https://www.example.com"),
+    ("www.example- and more", None),
+    ("doi:10.1000/abc. The next", "https://doi.org/10.1000/abc"),
+    ("doi:10.1000/abc. 2019. Next reference", "https://doi.org/10.1000/abc"),
+    ("doi:10.31219/osf.io/abcde. 2020. Next", "https://doi.org/10.31219/osf.io/abcde"),
+    (
+        "doi:10.1111/j.1540-594X.2006.00219.x. 2006, 401",
+        "https://doi.org/10.1111/j.1540-594X.2006.00219.x",
+    ),
+    ("doi:10.1000/abc: 12 pages", "https://doi.org/10.1000/abc"),
+    ("doi:10.1000/abc- the rest", "https://doi.org/10.1000/abc-"),
+    ("doi:10.1016/j.x.2012.01.001 2012.", "https://doi.org/10.1016/j.x.2012.01.001"),
 ]
 
 
@@ -542,11 +695,270 @@ class TestSpaceJoins:
         assert " " in found[0].raw
 
     @pytest.mark.parametrize(("text", "expected"), NO_SPACE_JOIN_CASES)
-    def test_not_joined(self, text: str, expected: str) -> None:
-        """Ordinary words after a space stay out of the URL."""
+    def test_not_joined(self, text: str, expected: str | None) -> None:
+        """Ordinary words after a space stay out of the URL (``None``: nothing is found)."""
         found = find_urls(text)
+        if expected is None:
+            assert all(" " not in f.raw for f in found)
+            return
         assert found[0].url == expected
-        assert " " not in found[0].raw
+        assert " " not in found[0].raw.replace(":// ", "://")  # only the space-out itself
+
+
+# --- schemeless hosts, broken schemes, typographic characters -----------------------
+
+SCHEMELESS_CASES = [
+    # MLA 8/9 (AnyStyle and the MLA 9 footnote corpus)
+    (
+        "New York Times, 2 Sept. 2016, nytimes.com/2016/09/02/sports/football/"
+        "concussions-pop-warner-class-action-lawsuit.html.",
+        [
+            "https://nytimes.com/2016/09/02/sports/football/"
+            "concussions-pop-warner-class-action-lawsuit.html"
+        ],
+    ),
+    (
+        "Carnegie Politika, 23 Dec. 2022, carnegieendowment.org/politika/88698. "
+        "Accessed 14 Apr. 2023.",
+        ["https://carnegieendowment.org/politika/88698"],
+    ),
+    (
+        "Paris: PUF, 1967. classiques.uqac.ca/classiques/Durkheim_emile/division_travail_1.pdf "
+        "(accessed June 7, 2015).",
+        ["https://classiques.uqac.ca/classiques/Durkheim_emile/division_travail_1.pdf"],
+    ),
+    ("Creation 23(1): 54–55, 2000; creation.com/gecko.", ["https://creation.com/gecko"]),
+    (
+        "MedPage Today, 8 Dec. 2016, medpagetoday.com/neurology/headtrauma/61935.",
+        ["https://medpagetoday.com/neurology/headtrauma/61935"],
+    ),
+    (
+        "vol. 50, no. 1, 2016, blake.lib.rochester.edu/blakeojs/index.php/blake/article/view/"
+        "yoder501/pdf. Accessed 17 Mar. 2017.",
+        ["https://blake.lib.rochester.edu/blakeojs/index.php/blake/article/view/yoder501/pdf"],
+    ),
+    (
+        "http://www.gew.de. oder online.de/home/05808697/tsch~1.htm (wurde laufend aktualisiert)",
+        ["http://www.gew.de", "https://online.de/home/05808697/tsch~1.htm"],
+    ),
+    (
+        "(see spiegel.de/politik/ausland/a-1234.html)",
+        ["https://spiegel.de/politik/ausland/a-1234.html"],
+    ),
+    ("“bbc.co.uk/news/world-asia-15263826”", ["https://bbc.co.uk/news/world-asia-15263826"]),
+    # Quebec style glues "[en ligne]" on with a period
+    (
+        "p. 61-68. [en ligne]."
+        "www.cairn.info/revue-cahiers-de-psychologie-clinique-2007-1-page-61.htm.",
+        ["https://www.cairn.info/revue-cahiers-de-psychologie-clinique-2007-1-page-61.htm"],
+    ),
+]
+
+NOT_SCHEMELESS = [
+    "choice to visit Astana \n(Fmprc.gov.cn, September 15). During his trip",  # Jamestown
+    "DiSilvestro, R., Rebuttals, leaderu.com, accessed 23 April 2000.",  # a bare domain
+    "leaderu.com/ and more",  # no path character after the slash
+    "see report.pdf/appendix",  # a file name, no such TLD
+    "run setup.py/install",  # a country code that is a file extension
+    "the README.md/CONTRIBUTING.md files",
+    "ASP.NET/C# developers",  # an upper-case TLD
+    "values 2.in/out",  # no letter before the TLD
+    "set user.name/user.email first",  # .name left out
+    "write to editor@example.com/x",  # an email
+    "see:nytimes.com/2016/x and foo_nytimes.com/2016/x",  # not at the start of a word
+    "https://example.org/a/b.org/c",  # inside another URL (one find only)
+    "Smith J.Am/Jones",  # a one-letter label
+    "10.1016/j.enpol.2012",  # a DOI-like number
+]
+
+
+class TestSchemelessHosts:
+    """MLA 8/9's host + path without a scheme becomes ``https://`` + it; bare domains do not."""
+
+    @pytest.mark.parametrize(("text", "expected"), SCHEMELESS_CASES)
+    def test_found(self, text: str, expected: list[str]) -> None:
+        """A host with a plausible TLD and a path is a URL."""
+        assert urls(text) == expected
+
+    @pytest.mark.parametrize("text", NOT_SCHEMELESS)
+    def test_not_found(self, text: str) -> None:
+        """Bare domains, file names, emails and words with dots are not schemeless URLs."""
+        found = [f.url for f in find_urls(text) if "://" not in f.raw and f.doi is None]
+        assert found == []
+
+    def test_span_and_url(self) -> None:
+        """The span is the host and path as written; the URL gets ``https://``."""
+        text = "Politika, carnegieendowment.org/politika/88698. Accessed"
+        (found,) = find_urls(text)
+        assert found.raw == "carnegieendowment.org/politika/88698"
+        assert found.url == "https://" + found.raw
+        assert text[found.start : found.end] == found.raw
+
+
+BROKEN_SCHEME_CASES = [
+    (
+        "Number 10110. http //gmv.cast.uark.edu/gisrs/software-remotesensing/photoscan-to-arcgis/. "
+        "[Date accessed: 29 September 2016].",
+        "http://gmv.cast.uark.edu/gisrs/software-remotesensing/photoscan-to-arcgis/",
+    ),
+    (
+        "Cahiers internationaux de sociologie, 125-159.http: //www.academia.edu/6438265/Moulin_P",
+        "http://www.academia.edu/6438265/Moulin_P",
+    ),
+    (
+        "2014 Mar 14; Available from: http: //theory.people.com.cn/n/2014/0305/c49150-2453655.",
+        "http://theory.people.com.cn/n/2014/0305/c49150-2453655",
+    ),
+    (
+        "[Epub ahead of print] DOI http //dx.doi.org/10.1179/2042618614Y.0000000076",
+        "https://doi.org/10.1179/2042618614Y.0000000076",
+    ),
+    (
+        "URL: http: www.bishopmuseum.org/research/geochem.html.",
+        "http://www.bishopmuseum.org/research/geochem.html",
+    ),
+    ("HTTPS: //Example.org/A", "https://example.org/A"),
+    ("ftp //ftp.example.org/pub/x.txt", "ftp://ftp.example.org/pub/x.txt"),
+]
+
+
+class TestBrokenSchemes:
+    """``http: //``, ``http //`` and ``http: www.`` keep their scheme and are made whole."""
+
+    @pytest.mark.parametrize(("text", "expected"), BROKEN_SCHEME_CASES)
+    def test_repaired(self, text: str, expected: str) -> None:
+        """The separator is restored and the span starts at the scheme."""
+        (found,) = find_urls(text)
+        assert found.url == expected
+        assert found.raw.lower().startswith(expected.split(":", 1)[0][:4])
+        assert text[found.start : found.end] == found.raw
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "the http //protocol",  # no dotted host after
+            "http: //localhost/x",
+            "gopher //example.org/x",  # only http, https and ftp
+            "xhttp //example.org/x",  # glued to a word
+            "http: www",
+        ],
+    )
+    def test_not_repaired(self, text: str) -> None:
+        """Without a dotted host, or with another word, nothing is read as a URL."""
+        assert find_urls(text) == []
+
+
+TYPOGRAPHIC_CASES = [
+    # U+2010 hyphens in DOIs (AnyStyle, four rows)
+    (
+        "Climatic Change 135 (3): 373‑79. doi:10.1007/s10584‐015‐1585‐x.",
+        "https://doi.org/10.1007/s10584-015-1585-x",
+    ),
+    (
+        "64 (4): 401‐414. doi: 10.1111/j.1540‐594X.2006.00219.x",
+        "https://doi.org/10.1111/j.1540-594X.2006.00219.x",
+    ),
+    # soft hyphen + U+2011 (Czech ministry page)
+    (
+        "Dostupné z: http://eagri.cz/public/web/mze/zivotni\u00ad\u2011prostredi/ochrana\u00ad\u2011vody",
+        "http://eagri.cz/public/web/mze/zivotni-prostredi/ochrana-vody",
+    ),
+    ("http://sub\u2011domain.example.org/a", "http://sub-domain.example.org/a"),
+    # "˜" and "∼" for "~"
+    (
+        "2008. http://qwone.com/˜jason/20Newsgroups (accessed May 31, 2013).",
+        "http://qwone.com/~jason/20Newsgroups",
+    ),
+    ("http://www.chass.utoronto.ca/∼ian/", "http://www.chass.utoronto.ca/~ian/"),
+    # "¬", a discretionary-hyphen artefact
+    (
+        "URL: http://www.hawaii.gov/dlnr/hpd/¬hpgreeting.htm. Accessed: XXXX",
+        "http://www.hawaii.gov/dlnr/hpd/hpgreeting.htm",
+    ),
+    # "’" inside a file name
+    (
+        "Sept 1995: http://guzdial.cc.gatech.edu/hci-seminar/uploads/1/Suchman’s+Making+Work+Visible.pdf",
+        "http://guzdial.cc.gatech.edu/hci-seminar/uploads/1/Suchman’s+Making+Work+Visible.pdf",
+    ),
+    # LaTeX escapes from BibTeX
+    ("http://example.org/a\\_b?x=1\\&y=2", "http://example.org/a_b?x=1&y=2"),
+]
+
+TYPOGRAPHIC_ENDS = [
+    ("https://example.org/a‐ and more", "https://example.org/a"),  # not between word characters
+    ("https://example.org/a ‐b", "https://example.org/a"),
+    ("according to https://x.org/a’s data", "https://x.org/a"),  # a possessive ends it
+    ("‘https://x.org/a’", "https://x.org/a"),
+    ("https://x.org/a˜b", "https://x.org/a"),  # a tilde only after "/"
+    ("https://x.org/a¬", "https://x.org/a"),
+    ("https://x.org/a¬ b", "https://x.org/a"),
+    ("https://x.org/a\\b", "https://x.org/a"),  # not a LaTeX escape
+    ("https://example.org/a–b", "https://example.org/a"),  # an en dash is punctuation
+]
+
+
+class TestTypographic:
+    """Typographic stand-ins inside a URL are read through and made ASCII."""
+
+    @pytest.mark.parametrize(("text", "expected"), TYPOGRAPHIC_CASES)
+    def test_read_through(self, text: str, expected: str) -> None:
+        """The URL goes on through the character; ``url`` has the ASCII form."""
+        (found,) = find_urls(text)
+        assert found.url == expected
+        assert text[found.start : found.end] == found.raw
+
+    @pytest.mark.parametrize(("text", "expected"), TYPOGRAPHIC_ENDS)
+    def test_still_ends(self, text: str, expected: str) -> None:
+        """As punctuation, outside a word, the same characters still end the URL."""
+        assert urls(text) == [expected]
+
+    def test_doi_field_is_ascii(self) -> None:
+        """The ``doi`` of a DOI written with U+2010 hyphens has ASCII hyphens."""
+        (found,) = find_urls("doi:10.1007/s00168‐016‐0766‐5.")
+        assert found.doi == "10.1007/s00168-016-0766-5"
+        assert found.raw == "doi:10.1007/s00168‐016‐0766‐5"
+
+
+SICI_CASES = [
+    (
+        "Cancer, 9(4), 822-830. doi: 10.1002/1097-0142(195607/08)9:4<822:: "
+        "AID-CNCR2820090430>3.0.CO;2-4",
+        "10.1002/1097-0142(195607/08)9:4<822::AID-CNCR2820090430>3.0.CO;2-4",
+    ),
+    (
+        "103, 69–83. doi: 10.1002/(sici)1096-8644(199705)103:1<69:: aid-ajpa5>3.0.co;2-8.",
+        "10.1002/(sici)1096-8644(199705)103:1<69::aid-ajpa5>3.0.co;2-8",
+    ),
+    (
+        "12: 1371. http://dx.doi.org/10.1002/(SICI)1099- 1085(19980630)12:8<1371:: "
+        "AID-HYP620>3.0.CO;2-C.",
+        "10.1002/(SICI)1099-1085(19980630)12:8<1371::AID-HYP620>3.0.CO;2-C",
+    ),
+    (
+        "doi:10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0",
+        "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0",
+    ),
+]
+
+
+class TestSiciDois:
+    """Wiley's SICI DOIs keep their ``<…>`` part, written as is in the URL."""
+
+    @pytest.mark.parametrize(("text", "doi"), SICI_CASES)
+    def test_sici(self, text: str, doi: str) -> None:
+        """The whole SICI is the DOI, the space after ``::`` dropped."""
+        (found,) = find_urls(text)
+        assert found.doi == doi
+        assert found.url == "https://doi.org/" + doi
+
+    @pytest.mark.parametrize(
+        "text",
+        ["doi:10.1000/182<b>bold</b>", "<doi:10.1000/182>", "doi:10.1000/xy<1::a b>"],
+    )
+    def test_other_angle_brackets_end_the_doi(self, text: str) -> None:
+        """A ``<`` that does not open a SICI part still ends the DOI."""
+        (found,) = find_urls(text)
+        assert found.doi == ("10.1000/182" if "182" in text else "10.1000/xy")
 
 
 # --- DOIs --------------------------------------------------------------------------
@@ -612,6 +1024,8 @@ class TestDois:
             "doi: 10.1000/",  # empty suffix
             "doi:",  # nothing
             "x10.1000/abc",  # glued to a word
+            "Impact Factor: 3.12DOI: 10.1016/j. comp struct, 2014.06.033",  # cut to "10.1016/j"
+            "http://dx.doi.org/10.1016/j. The end",
         ],
     )
     def test_not_a_doi(self, text: str) -> None:
@@ -778,7 +1192,12 @@ class TestSpans:
         + [t for t, _ in STYLE_CASES]
         + [t for t, _ in JOIN_CASES]
         + [t for t, _ in DOI_CASES]
-        + [t for t, _ in NON_WEB_CASES],
+        + [t for t, _ in NON_WEB_CASES]
+        + [t for t, _ in SPACE_JOIN_CASES]
+        + [t for t, _ in SCHEMELESS_CASES]
+        + [t for t, _ in BROKEN_SCHEME_CASES]
+        + [t for t, _ in TYPOGRAPHIC_CASES]
+        + [t for t, _ in SICI_CASES],
     )
     def test_raw_is_the_span(self, text: str) -> None:
         """``raw`` equals the text between ``start`` and ``end``; spans are ordered and apart."""
@@ -830,6 +1249,23 @@ PATHOLOGICAL = {
     "dots": "." * MB,
     "zero_width": "https://x.org/" + "\u200b" * MB,
     "schemes": ("x" * 40 + "://") * (MB // 43),
+    "apostrophes": "https://x.org/" + "a’" * (MB // 2),
+    "apostrophe_word": "https://x.org/a’" + "a" * MB,
+    "latex": "https://x.org/" + "\\&" * (MB // 2),
+    "typo_hyphens": "doi:10.1000/" + "a\u2010" * (MB // 2),
+    "broken_schemes": "http //a.b " * (MB // 11),
+    "hosts": " ab.com/" * (MB // 8),
+    "host_finds": " ab.com/b" * (MB // 18),
+    "host_labels": " " + "a." * (MB // 2),
+    "long_labels": (" " + ("a" * 60 + ".") * 6 + "com/") * (MB // 400),
+    "www_space": "www. a.b " * (MB // 9),
+    "sici": "doi:10.1000/(SICI)1:2" + "<1:: A-B>1.0.CO;2-X" * (MB // 20),
+    "sici_open": "doi:10.1000/x" + "<1::" * (MB // 4),
+    "doi_spaces": "doi:10.1000/" + "j. 1a " * (MB // 6),
+    "spaced": "http:// www.a.org/" + " b1/" * (MB // 4),
+    "angle_spaces": "< http:// " + "a/ " * (MB // 3),
+    "path_spaces": "https://x.org/a" + " b.pdf" * (MB // 6),
+    "encoded_spaces": "https://x.org/a%20" + " b%20" * (MB // 5),
 }
 
 
@@ -852,6 +1288,8 @@ URLISH = st.lists(
             *"abcXYZ019-._~:/?#[]@!$&'()*+,;=%<>\"\\ \n\t\u00ad\u200b”»…яé",
             *["http", "https://", "www.", "doi:", "10.1234/", "C:\\", "\\\\", "file:"],
             *["-\n", "//[", "doi.org/", "<", ">", "\u2028", "(", ")"],
+            *["http: //", "http //", "ab.com/", "www. ", "\u2010", "\u2011", "’", "˜", "¬"],
+            *["\\&", "<1:: A-B>1.0.CO;2-X", "j. ", "- 1", ": 1(2)", "%20 ", ".pdf", " -"],
         ]
     ),
     max_size=80,
