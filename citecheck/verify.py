@@ -15,9 +15,11 @@ from concurrent.futures import Executor
 import attrs
 
 from citecheck.api import parse
-from citecheck.checks import classify, needs_probe, probe_url
+from citecheck.checks import classify, needs_probe, probe_target
+from citecheck.fetch.addresses import Resolver
 from citecheck.fetch.cache import CheckCache
-from citecheck.fetch.client import Fetcher, Resolver
+from citecheck.fetch.cassette import Cassette
+from citecheck.fetch.client import Fetcher
 from citecheck.fetch.policy import FetchPolicy
 from citecheck.fetch.result import FetchResult
 from citecheck.fetch.scheduler import host_key, run_by_host
@@ -87,7 +89,7 @@ class _UrlChecker:
         result = self._fetcher.fetch(url)
         probe_result = None
         if self._probe and needs_probe(result):
-            probe_result = self._fetcher.fetch(probe_url(result.final_url))
+            probe_result = self._fetcher.fetch(probe_target(result))
         check = check_from_fetch(result, probe_result)
         if self._cache is not None:
             self._cache.record(check)
@@ -119,6 +121,7 @@ def verify(
     resolver: Resolver | None = None,
     executor: Executor | None = None,
     probe_soft_404: bool = True,
+    cassette: Cassette | None = None,
     now: Callable[[], datetime.datetime] = _utcnow,
 ) -> Report:
     """Check every URL cited by the given documents (parsed or paths).
@@ -126,6 +129,7 @@ def verify(
     Each distinct URL is fetched once per run however often it is cited, with
     per-host politeness from ``policy``. Network failures are verdicts, never
     exceptions; an unreadable document raises :class:`citecheck.InputError`.
+    With a ``cassette``, every HTTP exchange is recorded to it or replayed from it.
     """
     if isinstance(sources, Document | str | os.PathLike):
         sources = [sources]
@@ -134,7 +138,7 @@ def verify(
     urls = [
         url for document in documents for citation in document.citations for url in citation.urls
     ]
-    with Fetcher(policy, resolver=resolver) as fetcher:
+    with Fetcher(policy, resolver=resolver, cassette=cassette) as fetcher:
         checker = _UrlChecker(fetcher, cache, probe_soft_404, now)
         checks = run_by_host(
             urls,

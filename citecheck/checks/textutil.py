@@ -1,0 +1,111 @@
+"""Folding text so that one phrase list matches every spelling of it.
+
+Error and parking pages are matched against phrase lists written once, with
+their accents (``Seite nicht gefunden``, ``página não encontrada``). Page
+text is folded the same way before matching: case-folded, accents dropped,
+apostrophes unified, punctuation turned into spaces. So ``PÁGINA NÃO
+ENCONTRADA``, ``pagina nao encontrada`` and ``Página não encontrada!`` all
+match, and the Turkish ``SAYFA BULUNAMADI`` (dotless ı) matches
+``sayfa bulunamadı``.
+
+Everything here runs in linear time over input that callers bound first.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+# Letters NFKD does not decompose: Turkish dotless ı, Polish ł, Nordic ø, …
+# Typographic apostrophes become ASCII ones so that "doesn’t" and "n’existe"
+# match "doesn't" and "n'existe".
+_EXTRA = str.maketrans(
+    {
+        "ı": "i",
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "æ": "ae",
+        "œ": "oe",
+        "’": "'",
+        "‘": "'",
+        "ʼ": "'",
+        "`": "'",
+        "´": "'",
+        "′": "'",
+    }
+)
+
+
+def _is_cjk(char: str) -> bool:
+    """Scripts written without spaces between words (Han, kana, Hangul, Thai)."""
+    code = ord(char)
+    return (
+        0x3040 <= code <= 0x30FF  # hiragana, katakana
+        or 0x3400 <= code <= 0x9FFF  # CJK ideographs
+        or 0xAC00 <= code <= 0xD7AF  # Hangul syllables
+        or 0x1100 <= code <= 0x11FF  # Hangul jamo (what NFKD makes of syllables)
+        or 0x0E00 <= code <= 0x0E7F  # Thai
+        or 0xF900 <= code <= 0xFAFF
+    )
+
+
+def fold(text: str) -> str:
+    """Case-fold, drop accents and punctuation; words separated by one space.
+
+    The result starts and ends with a space, so ``" page not found "`` in
+    ``fold(x)`` is a whole-word test.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold()).translate(_EXTRA)
+    chars: list[str] = []
+    for char in decomposed:
+        if char.isalnum() or char == "'":
+            chars.append(char)
+        elif unicodedata.combining(char):
+            continue
+        else:
+            chars.append(" ")
+    return " " + " ".join("".join(chars).split()) + " "
+
+
+def fold_phrase(phrase: str) -> str:
+    """Fold a phrase of a list without the surrounding spaces."""
+    return fold(phrase).strip()
+
+
+def has_phrase(folded: str, phrase: str) -> bool:
+    """Whether the folded ``phrase`` occurs in ``folded`` as whole words.
+
+    Phrases in scripts without spaces (``ページが見つかりません``, ``页面不存在``)
+    are matched as plain substrings, since their "words" have no boundaries.
+    """
+    if any(_is_cjk(char) for char in phrase):
+        return phrase in folded
+    return f" {phrase} " in folded
+
+
+def first_phrase(folded: str, phrases: Iterable[str]) -> str | None:
+    """The first phrase of ``phrases`` that occurs in ``folded``, or None."""
+    for phrase in phrases:
+        if has_phrase(folded, phrase):
+            return phrase
+    return None
+
+
+def fold_all(phrases: Iterable[str]) -> tuple[str, ...]:
+    """Fold a phrase list once, at import time, keeping its order."""
+    return tuple(fold_phrase(phrase) for phrase in phrases)
+
+
+def clip(text: str, limit: int = 80) -> str:
+    """Whitespace collapsed, control characters dropped, at most ``limit`` characters.
+
+    Used to quote a page's title or a URL in a reason sentence without letting
+    a hostile page stuff the report.
+    """
+    cleaned = " ".join("".join(ch if ch.isprintable() else " " for ch in text[: limit * 4]).split())
+    if len(cleaned) <= limit:
+        return cleaned
+    return cleaned[: limit - 1].rstrip() + "…"
