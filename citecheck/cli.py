@@ -11,16 +11,20 @@ from __future__ import annotations
 import argparse
 import datetime
 import ipaddress
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from citecheck._version import __version__
 from citecheck.api import parse
-from citecheck.errors import CitecheckError
+from citecheck.errors import CitecheckError, InputError
 from citecheck.model import Document, Report, Verdict
-from citecheck.report.json_report import render_json, render_report_json
-from citecheck.report.text_report import render_report_text, render_text
+from citecheck.report import REPORT_FORMATS, render_report
+from citecheck.report.json_report import render_json
+from citecheck.report.text_report import render_text
+from citecheck.verify import failing_verdicts
 
 EXIT_OK = 0
 EXIT_FAILED_CHECKS = 1
@@ -32,10 +36,7 @@ _PARSE_RENDERERS: dict[str, Callable[[Sequence[Document]], str]] = {
     "json": render_json,
     "text": render_text,
 }
-_REPORT_RENDERERS: dict[str, Callable[[Report], str]] = {
-    "json": render_report_json,
-    "text": render_report_text,
-}
+T = TypeVar("T")
 
 
 def _verdict_list(value: str) -> tuple[Verdict, ...]:
@@ -96,13 +97,14 @@ def _build_parser() -> argparse.ArgumentParser:
     verify_command = commands.add_parser(
         "verify",
         help="fetch every cited URL and give it a verdict",
-        description="Fetch every URL the documents cite and say which sources are still there.",
+        description=(
+            "Fetch every URL the documents cite and say which sources are still there. "
+            "Settings may also come from [tool.citecheck] in pyproject.toml or from "
+            "citecheck.toml in the current directory; flags win."
+        ),
     )
     verify_command.add_argument("files", nargs="+", metavar="FILE", help="documents to check")
-    verify_command.add_argument(
-        "--format", choices=sorted(_REPORT_RENDERERS), default="json", help="output format"
-    )
-    verify_command.add_argument("--output", "-o", metavar="FILE", help="write to FILE, not stdout")
+    _add_report_options(verify_command)
     verify_command.add_argument(
         "--allow-network",
         action="append",
@@ -114,14 +116,12 @@ def _build_parser() -> argparse.ArgumentParser:
     verify_command.add_argument(
         "--timeout",
         type=_positive_float,
-        default=15.0,
         metavar="S",
         help="connect and read timeout in seconds (default 15)",
     )
     verify_command.add_argument(
         "--concurrency",
         type=_positive_int,
-        default=16,
         metavar="N",
         help="URLs fetched at once (default 16; at most 2 per host)",
     )
@@ -133,29 +133,56 @@ def _build_parser() -> argparse.ArgumentParser:
     verify_command.add_argument(
         "--max-age",
         type=_positive_float,
-        default=24.0,
         metavar="HOURS",
         help="serve cached checks younger than this (default 24)",
     )
     verify_command.add_argument(
-        "--fail-on",
-        type=_verdict_list,
-        default=DEFAULT_FAIL_ON,
-        metavar="VERDICTS",
-        help="comma-separated verdicts that make the exit code 1 "
-        "(default dead,soft_404,parked,unsafe)",
-    )
-    verify_command.add_argument(
         "--confirm-dead",
         type=_positive_int,
-        default=1,
         metavar="N",
         help="count a dead link as failing only after N dead checks in a row (default 1)",
     )
     verify_command.add_argument(
         "--no-probe", action="store_true", help="skip the soft-404 probe of a sibling path"
     )
+    verify_command.add_argument(
+        "--cassette", metavar="PATH", help="record HTTP exchanges to, or replay them from, PATH"
+    )
+    verify_command.add_argument(
+        "--record-mode",
+        choices=["once", "none", "new_episodes", "all"],
+        default="once",
+        help="with --cassette: once (default), none (replay only), new_episodes, all",
+    )
+    verify_command.add_argument(
+        "--quiet", "-q", action="store_true", help="no progress bar or summary line on stderr"
+    )
+
+    report_command = commands.add_parser(
+        "report",
+        help="render a saved JSON report in another format, without fetching",
+        description="Render a JSON report written by `citecheck verify` again.",
+    )
+    report_command.add_argument("report", metavar="REPORT.json", help="a saved JSON report")
+    _add_report_options(report_command)
     return parser
+
+
+def _add_report_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--format",
+        choices=REPORT_FORMATS,
+        default="json",
+        help="json (default), text, markdown, html, junit, sarif or github (annotations)",
+    )
+    command.add_argument("--output", "-o", metavar="FILE", help="write to FILE, not stdout")
+    command.add_argument(
+        "--fail-on",
+        type=_verdict_list,
+        metavar="VERDICTS",
+        help="comma-separated verdicts that fail the run (exit 1; failures in junit/sarif) "
+        "(default dead,soft_404,parked,unsafe)",
+    )
 
 
 def _error(message: str) -> None:
@@ -198,40 +225,91 @@ def _run_parse(arguments: argparse.Namespace) -> int:
 
 def _run_verify(arguments: argparse.Namespace) -> int:
     # Imported here so that `citecheck parse` never loads the network stack.
+    from citecheck.config import find_settings
     from citecheck.fetch.cache import CheckCache, default_cache_path
-    from citecheck.fetch.policy import FetchPolicy
-    from citecheck.verify import failing_verdicts, verify
+    from citecheck.fetch.cassette import Cassette
+    from citecheck.fetch.policy import DEFAULT_USER_AGENT, FetchPolicy
+    from citecheck.progress import Progress
+    from citecheck.verify import verify
 
+    settings = find_settings()
     documents, failed = _parse_all(arguments.files)
+    timeout = _first(arguments.timeout, settings.timeout, 15.0)
     policy = FetchPolicy(
-        connect_timeout=arguments.timeout,
-        read_timeout=arguments.timeout,
-        total_deadline=max(60.0, 4 * arguments.timeout),
-        concurrency=arguments.concurrency,
-        allowed_networks=tuple(arguments.allow_network),
+        connect_timeout=timeout,
+        read_timeout=timeout,
+        total_deadline=max(60.0, 4 * timeout),
+        concurrency=_first(arguments.concurrency, settings.concurrency, 16),
+        per_host_concurrency=_first(settings.per_host_concurrency, 2),
+        per_host_delay=_first(settings.per_host_delay, 0.0),
+        allowed_networks=(*settings.allow_network, *arguments.allow_network),
+        headers=settings.headers,
+        user_agent=_first(settings.user_agent, DEFAULT_USER_AGENT),
     )
-    max_age = datetime.timedelta(hours=arguments.max_age)
+    max_age = datetime.timedelta(hours=_first(arguments.max_age, settings.max_age_hours, 24.0))
+    fail_on = _first(arguments.fail_on, settings.fail_on, DEFAULT_FAIL_ON)
+    confirm_dead = _first(arguments.confirm_dead, settings.confirm_dead, 1)
+    cassette = Cassette(arguments.cassette, arguments.record_mode) if arguments.cassette else None
     if arguments.no_cache:
         cache = CheckCache.in_memory(max_age=max_age)
     else:
         cache = CheckCache(arguments.cache or default_cache_path(), max_age=max_age)
-    with cache:
+    total = len({url for document in documents for c in document.citations for url in c.urls})
+    with cache, Progress(total, quiet=arguments.quiet) as progress:
         report = verify(
-            documents, policy=policy, cache=cache, probe_soft_404=not arguments.no_probe
+            documents,
+            policy=policy,
+            cache=cache,
+            probe_soft_404=not arguments.no_probe,
+            cassette=cassette,
+            exclude=settings.excludes if settings.exclude else None,
+            progress=progress,
         )
-    _write_output(_REPORT_RENDERERS[arguments.format](report), arguments.output)
+    _emit(report, arguments.format, fail_on, arguments.output)
     if failed:
         return EXIT_USAGE
-    if failing_verdicts(report, arguments.fail_on, arguments.confirm_dead):
+    if failing_verdicts(report, fail_on, confirm_dead):
         return EXIT_FAILED_CHECKS
     return EXIT_OK
+
+
+def _run_report(arguments: argparse.Namespace) -> int:
+    from citecheck.report.load import report_from_dict
+
+    try:
+        with open(arguments.report, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        raise InputError(f"{arguments.report}: no such file") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{arguments.report}: not a JSON report ({exc})") from None
+    report = report_from_dict(data)
+    fail_on = _first(arguments.fail_on, DEFAULT_FAIL_ON)
+    _emit(report, arguments.format, fail_on, arguments.output)
+    return EXIT_FAILED_CHECKS if failing_verdicts(report, fail_on) else EXIT_OK
+
+
+def _emit(report: Report, format_name: str, fail_on: Sequence[Verdict], output: str | None) -> None:
+    _write_output(render_report(report, format_name, fail_on), output)
+    if os.environ.get("GITHUB_ACTIONS") == "true" and format_name != "github":
+        # Workflow commands are read from stdout; keep them out of a report printed there.
+        annotations = render_report(report, "github", fail_on)
+        print(annotations, end="", file=sys.stdout if output else sys.stderr)
+
+
+def _first(*values: T | None) -> T:
+    """The first value given: a flag, then the configuration file, then the default."""
+    for value in values:
+        if value is not None:
+            return value
+    raise ValueError("no default given")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = _build_parser()
     arguments = parser.parse_args(argv)
-    runners = {"parse": _run_parse, "verify": _run_verify}
+    runners = {"parse": _run_parse, "verify": _run_verify, "report": _run_report}
     try:
         return runners[arguments.command](arguments)
     except CitecheckError as exc:

@@ -181,6 +181,28 @@ class HttpEvidence:
 
 
 @attrs.frozen
+class PageInfo:
+    """What a fetched page says about itself: its title and dates."""
+
+    title: str | None = None
+    published: datetime.date | None = None
+    modified: datetime.date | None = None
+
+
+@attrs.frozen
+class ArchivedCopy:
+    """A web-archive snapshot of a URL, as Wikipedia's ``archive-url`` uses it.
+
+    ``url`` is the snapshot's address (``https://web.archive.org/web/20230414…/…``)
+    and ``timestamp`` when the archive captured it (UTC).
+    """
+
+    url: str
+    timestamp: datetime.datetime
+    source: str = "wayback"
+
+
+@attrs.frozen
 class Check:
     """The verdict on one URL and the evidence behind it.
 
@@ -202,6 +224,16 @@ class Check:
     """When the current run of ``dead`` checks began (from the cache's history)."""
     dead_checks: int = 0
     """How many checks in a row, this one included, found the URL dead."""
+    title_match: float | None = None
+    """0..1: how well the citation's title matches the page's titles (None: nothing to match)."""
+    quote_match: float | None = None
+    """0..1: the best fuzzy match of the claim's quote in the page's main text."""
+    matched_quote: str | None = None
+    """The snippet of the page that ``quote_match`` found."""
+    drift: float | None = None
+    """0..1: how far the live page's main text is from the archived copy (0 = same)."""
+    page: PageInfo | None = None
+    archive: ArchivedCopy | None = None
 
 
 @attrs.frozen

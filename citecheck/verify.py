@@ -122,6 +122,8 @@ def verify(
     executor: Executor | None = None,
     probe_soft_404: bool = True,
     cassette: Cassette | None = None,
+    exclude: Callable[[str], bool] | None = None,
+    progress: Callable[[Check], None] | None = None,
     now: Callable[[], datetime.datetime] = _utcnow,
 ) -> Report:
     """Check every URL cited by the given documents (parsed or paths).
@@ -130,13 +132,19 @@ def verify(
     per-host politeness from ``policy``. Network failures are verdicts, never
     exceptions; an unreadable document raises :class:`citecheck.InputError`.
     With a ``cassette``, every HTTP exchange is recorded to it or replayed from it.
+    URLs for which ``exclude`` is true are neither fetched nor listed among the
+    checks; ``progress`` is called with each check as it completes.
     """
     if isinstance(sources, Document | str | os.PathLike):
         sources = [sources]
     documents = [_load(source) for source in sources]
     policy = policy or FetchPolicy()
     urls = [
-        url for document in documents for citation in document.citations for url in citation.urls
+        url
+        for document in documents
+        for citation in document.citations
+        for url in citation.urls
+        if exclude is None or not exclude(url)
     ]
     with Fetcher(policy, resolver=resolver, cassette=cassette) as fetcher:
         checker = _UrlChecker(fetcher, cache, probe_soft_404, now)
@@ -148,6 +156,7 @@ def verify(
             per_host=policy.per_host_concurrency,
             per_host_delay=policy.per_host_delay,
             executor=executor,
+            on_result=None if progress is None else lambda _url, check: progress(check),
         )
     return Report(
         documents=tuple(_document_result(document, checks) for document in documents),
@@ -159,7 +168,10 @@ def _document_result(document: Document, checks: dict[str, Check]) -> DocumentRe
     return DocumentResult(
         document=document,
         citations=tuple(
-            CitationResult(citation=citation, checks=tuple(checks[url] for url in citation.urls))
+            CitationResult(
+                citation=citation,
+                checks=tuple(checks[url] for url in citation.urls if url in checks),
+            )
             for citation in document.citations
         ),
     )

@@ -41,12 +41,15 @@ def run_by_host(
     executor: Executor | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    on_result: Callable[[K, T], None] | None = None,
 ) -> dict[K, T]:
     """Apply ``work`` to every distinct item and return the results by item.
 
     Items with the same ``key`` (host) never run more than ``per_host`` at a
     time. Exceptions from ``work`` propagate: per-URL failures are expected to
     be values (the fetch layer never raises for network problems).
+    ``on_result`` is called in the calling thread as each item finishes (a
+    progress bar's hook).
     """
     queues: dict[str, collections.deque[K]] = collections.OrderedDict()
     seen: set[K] = set()
@@ -96,6 +99,8 @@ def run_by_host(
                 host, item = in_flight.pop(future)
                 running_per_host[host] -= 1
                 results[item] = future.result()
+                if on_result is not None:
+                    on_result(item, results[item])
     finally:
         if own_executor:
             pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,47 @@
+"""Renderers of the Report model: each returns text and writes nothing.
+
+``render_report`` picks a renderer by its command-line name, so that the CLI
+and ``Report``-level helpers share one table of formats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from citecheck.model import Report, Verdict
+
+REPORT_FORMATS = ("json", "text", "markdown", "html", "junit", "sarif", "github")
+
+
+def render_report(report: Report, format_name: str, fail_on: Collection[Verdict]) -> str:
+    """Render ``report`` in one of :data:`REPORT_FORMATS`."""
+    # Imported on use: the HTML and SARIF renderers are not needed by most runs.
+    if format_name == "json":
+        from citecheck.report.json_report import render_report_json
+
+        return render_report_json(report)
+    if format_name == "text":
+        from citecheck.report.text_report import render_report_text
+
+        return render_report_text(report)
+    if format_name == "markdown":
+        from citecheck.report.markdown import render_markdown
+
+        return render_markdown(report)
+    if format_name == "html":
+        from citecheck.report.html import render_html
+
+        return render_html(report)
+    if format_name == "junit":
+        from citecheck.report.junit import render_junit
+
+        return render_junit(report, fail_on)
+    if format_name == "sarif":
+        from citecheck.report.sarif import render_sarif
+
+        return render_sarif(report, fail_on)
+    if format_name == "github":
+        from citecheck.report.github import render_github_annotations
+
+        return render_github_annotations(report, fail_on)
+    raise ValueError(f"unknown report format {format_name!r}; formats are {REPORT_FORMATS}")

@@ -186,3 +186,48 @@ class TestLimits:
         citation = json.loads(result.stdout)["documents"][0]["citations"][0]
         assert citation["verdict"] == "error"
         assert elapsed < 60
+
+
+class TestSettingsAndOutput:
+    """Configuration files, the summary line and --quiet."""
+
+    def test_config_file_fail_on(self, web: StandinWeb, tmp_path: Path) -> None:
+        """fail-on from citecheck.toml applies; the flag wins over it."""
+        path = _article(tmp_path, web.base("site") + "/forbidden")
+        (tmp_path / "citecheck.toml").write_text(
+            'fail-on = ["blocked"]\nallow-network = ["127.0.0.1/32"]\n', encoding="utf-8"
+        )
+        run = [sys.executable, "-m", "citecheck", "verify", "--no-cache", str(path)]
+        from_file = subprocess.run(run, capture_output=True, text=True, cwd=tmp_path, timeout=120)
+        assert from_file.returncode == 1, from_file.stderr
+        flag = subprocess.run(
+            [*run, "--fail-on", "dead"], capture_output=True, text=True, cwd=tmp_path, timeout=120
+        )
+        assert flag.returncode == 0, flag.stderr
+
+    def test_config_excludes(self, web: StandinWeb, tmp_path: Path) -> None:
+        """Excluded URLs are not fetched."""
+        path = _article(tmp_path, web.base("site") + "/dead")
+        (tmp_path / "citecheck.toml").write_text(
+            'exclude = ["/dead$"]\nallow-network = ["127.0.0.1/32"]\n', encoding="utf-8"
+        )
+        before = web.hits("site").get("/dead", 0)
+        result = subprocess.run(
+            [sys.executable, "-m", "citecheck", "verify", "--no-cache", str(path)],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        assert web.hits("site").get("/dead", 0) == before
+        assert json.loads(result.stdout)["documents"][0]["citations"][0]["checks"] == []
+
+    def test_summary_line_and_quiet(self, web: StandinWeb, tmp_path: Path) -> None:
+        """Without a terminal, one summary line on stderr; --quiet prints nothing."""
+        path = _article(tmp_path, web.base("site") + "/live", web.base("site") + "/dead")
+        loud = _verify("--allow-network", "127.0.0.1/32", str(path))
+        assert loud.stderr.startswith("citecheck: 2 URLs checked in ")
+        assert "1 ok" in loud.stderr and "1 dead" in loud.stderr
+        quiet = _verify("--allow-network", "127.0.0.1/32", "--quiet", str(path))
+        assert quiet.stderr == ""

@@ -1,0 +1,140 @@
+"""Settings for ``citecheck verify`` from ``[tool.citecheck]`` or ``citecheck.toml``.
+
+A docs repository wants its CI job and its writers to check with the same
+settings, so they live in the repository: ``citecheck.toml`` (top-level keys)
+or the ``[tool.citecheck]`` table of ``pyproject.toml``, looked up in the
+current directory. Command-line flags win over the file.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from citecheck.errors import InputError
+from citecheck.model import Verdict
+
+CONFIG_FILES = ("citecheck.toml", "pyproject.toml")
+
+
+@attrs.frozen
+class Settings:
+    """Values read from a configuration file; None where the file says nothing."""
+
+    source: str | None = None
+    fail_on: tuple[Verdict, ...] | None = None
+    timeout: float | None = None
+    concurrency: int | None = None
+    per_host_concurrency: int | None = None
+    per_host_delay: float | None = None
+    max_age_hours: float | None = None
+    confirm_dead: int | None = None
+    allow_network: tuple[str, ...] = ()
+    exclude: tuple[re.Pattern[str], ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
+    user_agent: str | None = None
+
+    def excludes(self, url: str) -> bool:
+        """Whether ``url`` matches one of the exclusion patterns."""
+        return any(pattern.search(url) for pattern in self.exclude)
+
+
+def find_settings(directory: Path | None = None) -> Settings:
+    """Settings from the first configuration file found in ``directory`` (default: cwd)."""
+    directory = directory or Path.cwd()
+    for name in CONFIG_FILES:
+        path = directory / name
+        if not path.is_file():
+            continue
+        table = _read_table(path)
+        if table is not None:
+            return settings_from_table(table, source=str(path))
+    return Settings()
+
+
+def _read_table(path: Path) -> dict[str, Any] | None:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"{path}: not a readable TOML file ({exc})") from None
+    if path.name == "pyproject.toml":
+        tool = data.get("tool", {})
+        table = tool.get("citecheck") if isinstance(tool, dict) else None
+        return table if isinstance(table, dict) else None
+    return data
+
+
+def settings_from_table(table: dict[str, Any], source: str = "<config>") -> Settings:
+    """Validate a configuration table; unknown keys and bad values are InputErrors."""
+    known = {
+        "fail-on", "timeout", "concurrency", "per-host-concurrency", "per-host-delay",
+        "max-age-hours", "confirm-dead", "allow-network", "exclude", "headers", "user-agent",
+    }  # fmt: skip
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise InputError(f"{source}: unknown setting(s) {', '.join(unknown)}")
+
+    def number(key: str, kind: type[int] | type[float]) -> Any:
+        value = table.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise InputError(f"{source}: {key} must be a positive number")
+        if kind is int and not isinstance(value, int):
+            raise InputError(f"{source}: {key} must be a whole number")
+        return kind(value)
+
+    def strings(key: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise InputError(f"{source}: {key} must be a list of strings")
+        return tuple(value)
+
+    fail_on = None
+    if "fail-on" in table:
+        try:
+            fail_on = tuple(Verdict(name) for name in strings("fail-on"))
+        except ValueError:
+            valid = ", ".join(verdict.value for verdict in Verdict)
+            raise InputError(f"{source}: fail-on takes verdicts among {valid}") from None
+    networks = strings("allow-network")
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise InputError(f"{source}: {network!r} is not an address or CIDR range") from None
+    patterns = []
+    for pattern in strings("exclude"):
+        try:
+            patterns.append(re.compile(pattern))
+        except re.error as exc:
+            raise InputError(f"{source}: exclude pattern {pattern!r}: {exc}") from None
+    headers = table.get("headers", {})
+    if not isinstance(headers, dict) or not all(
+        isinstance(key, str) and isinstance(value, str) for key, value in headers.items()
+    ):
+        raise InputError(f"{source}: headers must be a table of strings")
+    user_agent = table.get("user-agent")
+    if user_agent is not None and not isinstance(user_agent, str):
+        raise InputError(f"{source}: user-agent must be a string")
+    return Settings(
+        source=source,
+        fail_on=fail_on,
+        timeout=number("timeout", float),
+        concurrency=number("concurrency", int),
+        per_host_concurrency=number("per-host-concurrency", int),
+        per_host_delay=number("per-host-delay", float),
+        max_age_hours=number("max-age-hours", float),
+        confirm_dead=number("confirm-dead", int),
+        allow_network=networks,
+        exclude=tuple(patterns),
+        headers=tuple(headers.items()),
+        user_agent=user_agent,
+    )
