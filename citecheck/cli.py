@@ -20,7 +20,7 @@ from typing import TypeVar
 from citecheck._version import __version__
 from citecheck.api import parse
 from citecheck.errors import CitecheckError, InputError
-from citecheck.model import Document, Report, Verdict
+from citecheck.model import DEFAULT_FAIL_ON, Document, Report, Verdict
 from citecheck.report import REPORT_FORMATS, render_report
 from citecheck.report.json_report import render_json
 from citecheck.report.text_report import render_text
@@ -30,7 +30,6 @@ EXIT_OK = 0
 EXIT_FAILED_CHECKS = 1
 EXIT_USAGE = 2
 
-DEFAULT_FAIL_ON = (Verdict.DEAD, Verdict.SOFT_404, Verdict.PARKED, Verdict.UNSAFE)
 
 _PARSE_RENDERERS: dict[str, Callable[[Sequence[Document]], str]] = {
     "json": render_json,
@@ -265,7 +264,7 @@ def _run_verify(arguments: argparse.Namespace) -> int:
             exclude=settings.excludes if settings.exclude else None,
             progress=progress,
         )
-    _emit(report, arguments.format, fail_on, arguments.output)
+    _emit(report, arguments.format, fail_on, arguments.output, confirm_dead)
     if failed:
         return EXIT_USAGE
     if failing_verdicts(report, fail_on, confirm_dead):
@@ -289,11 +288,17 @@ def _run_report(arguments: argparse.Namespace) -> int:
     return EXIT_FAILED_CHECKS if failing_verdicts(report, fail_on) else EXIT_OK
 
 
-def _emit(report: Report, format_name: str, fail_on: Sequence[Verdict], output: str | None) -> None:
-    _write_output(render_report(report, format_name, fail_on), output)
+def _emit(
+    report: Report,
+    format_name: str,
+    fail_on: Sequence[Verdict],
+    output: str | None,
+    confirm_dead: int = 1,
+) -> None:
+    _write_output(render_report(report, format_name, fail_on, confirm_dead), output)
     if os.environ.get("GITHUB_ACTIONS") == "true" and format_name != "github":
         # Workflow commands are read from stdout; keep them out of a report printed there.
-        annotations = render_report(report, "github", fail_on)
+        annotations = render_report(report, "github", fail_on, confirm_dead)
         print(annotations, end="", file=sys.stdout if output else sys.stderr)
 
 

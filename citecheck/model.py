@@ -156,6 +156,10 @@ _SEVERITY = {
 }
 
 
+DEFAULT_FAIL_ON = (Verdict.DEAD, Verdict.SOFT_404, Verdict.PARKED, Verdict.UNSAFE)
+"""The verdicts that fail a CI run unless ``--fail-on`` says otherwise."""
+
+
 def worst_verdict(verdicts: Iterable[Verdict]) -> Verdict:
     """The worst of several verdicts; ``no_url`` when there are none."""
     return max(verdicts, key=lambda verdict: verdict.severity, default=Verdict.NO_URL)
@@ -271,3 +275,30 @@ class Report:
             for result in document.citations:
                 counts[result.verdict] += 1
         return counts
+
+    # Conveniences for library users; the renderers live in citecheck.report and
+    # are imported on use, so that the model does not depend on the report stage.
+    def to_json(self) -> str:
+        """The report as ``citecheck/report/v1`` JSON text."""
+        return self._render("json")
+
+    def to_markdown(self) -> str:
+        """The report as GitHub-flavoured Markdown, for a pull-request comment."""
+        return self._render("markdown")
+
+    def to_html(self) -> str:
+        """The report as one standalone HTML page."""
+        return self._render("html")
+
+    def to_junit(self, fail_on: Iterable[Verdict] = DEFAULT_FAIL_ON) -> str:
+        """The report as JUnit XML: one test case per cited URL."""
+        return self._render("junit", fail_on)
+
+    def to_sarif(self, fail_on: Iterable[Verdict] = DEFAULT_FAIL_ON) -> str:
+        """The report as SARIF 2.1.0, for code-scanning UIs."""
+        return self._render("sarif", fail_on)
+
+    def _render(self, format_name: str, fail_on: Iterable[Verdict] = DEFAULT_FAIL_ON) -> str:
+        from citecheck.report import render_report
+
+        return render_report(self, format_name, tuple(fail_on))

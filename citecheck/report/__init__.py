@@ -13,8 +13,14 @@ from citecheck.model import Report, Verdict
 REPORT_FORMATS = ("json", "text", "markdown", "html", "junit", "sarif", "github")
 
 
-def render_report(report: Report, format_name: str, fail_on: Collection[Verdict]) -> str:
-    """Render ``report`` in one of :data:`REPORT_FORMATS`."""
+def render_report(
+    report: Report, format_name: str, fail_on: Collection[Verdict], confirm_dead: int = 1
+) -> str:
+    """Render ``report`` in one of :data:`REPORT_FORMATS`.
+
+    ``confirm_dead`` matters to the CI formats, which must fail exactly the
+    checks the exit code fails on.
+    """
     # Imported on use: the HTML and SARIF renderers are not needed by most runs.
     if format_name == "json":
         from citecheck.report.json_report import render_report_json
@@ -35,13 +41,13 @@ def render_report(report: Report, format_name: str, fail_on: Collection[Verdict]
     if format_name == "junit":
         from citecheck.report.junit import render_junit
 
-        return render_junit(report, fail_on)
+        return render_junit(report, fail_on, confirm_dead=confirm_dead)
     if format_name == "sarif":
         from citecheck.report.sarif import render_sarif
 
-        return render_sarif(report, fail_on)
+        return render_sarif(report, fail_on, confirm_dead=confirm_dead)
     if format_name == "github":
         from citecheck.report.github import render_github_annotations
 
-        return render_github_annotations(report, fail_on)
+        return render_github_annotations(report, fail_on, confirm_dead=confirm_dead)
     raise ValueError(f"unknown report format {format_name!r}; formats are {REPORT_FORMATS}")

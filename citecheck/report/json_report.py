@@ -114,6 +114,24 @@ def check_to_dict(check: Check) -> dict[str, Any]:
         "from_cache": check.from_cache,
         "dead_since": _utc_iso(check.dead_since),
         "dead_checks": check.dead_checks,
+        "title_match": check.title_match,
+        "quote_match": check.quote_match,
+        "matched_quote": check.matched_quote,
+        "drift": check.drift,
+        "page": None
+        if check.page is None
+        else {
+            "title": check.page.title,
+            "published": _iso(check.page.published),
+            "modified": _iso(check.page.modified),
+        },
+        "archive": None
+        if check.archive is None
+        else {
+            "url": check.archive.url,
+            "timestamp": _utc_iso(check.archive.timestamp),
+            "source": check.archive.source,
+        },
     }
 
 

@@ -1,0 +1,208 @@
+"""Render a report as GitHub-flavoured Markdown, sized for a pull-request comment.
+
+A reviewer reads the comment to decide what to fix, so the citations that need
+attention come first, worst verdict first, and the ``ok`` ones are folded into
+a ``<details>`` block. Every cell is escaped: a footnote is untrusted text, and
+in a table one stray ``|`` shifts every column after it, a ``<`` opens raw
+HTML, ``$`` starts GitHub's maths and ``@name`` notifies a stranger.
+"""
+
+from __future__ import annotations
+
+import datetime
+import urllib.parse
+from collections.abc import Iterable
+
+from citecheck.model import Check, CitationKind, CitationResult, DocumentResult, Report, Verdict
+
+_QUIET = frozenset({Verdict.OK, Verdict.NO_URL})
+"""Verdicts that need no action, folded away below the problems."""
+
+# C0 controls (but tab and newline), DEL and the XML/Unicode non-characters turn
+# into U+FFFD: an ESC in a footnote must not reach a terminal or a CI log raw.
+_CONTROLS = dict.fromkeys(
+    [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xFFFE, 0xFFFF], "\ufffd"
+)
+
+# Backslash-escapable ASCII punctuation that means something inside a table cell:
+# emphasis, code, links, raw HTML, cell borders, strikethrough, entities, maths.
+_ESCAPED = frozenset("\\`*_[]<>|~&!$")
+
+_COLUMNS = ("Document", "Note", "Verdict", "Reason", "URL", "Archive")
+"""Every column; Document only with several documents, Archive only when there is one."""
+
+
+def _printable(text: str) -> str:
+    # Lone surrogates (JSON allows "\ud800") would make writing the file fail.
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return text.translate(_CONTROLS)
+
+
+def escape_cell(text: str) -> str:
+    """``text`` as the inline content of one GFM table cell, shown literally.
+
+    Newlines become spaces (a row is one line); ``@`` and ``#`` before a word
+    get a zero-width space so a footnote quoting ``@jamestown`` or ``#42`` neither
+    pings a GitHub user nor links an issue.
+    """
+    out: list[str] = []
+    previous = " "
+    for char in _printable(text):
+        if char in "\r\n\t":
+            char = " "
+        if char in _ESCAPED:
+            out.append("\\" + char)
+        elif char in "@#" and not previous.isalnum():
+            out.append(char + "\u200b")
+        else:
+            out.append(char)
+        previous = char
+    return "".join(out).strip()
+
+
+def _escape_link_text(text: str) -> str:
+    # Link text is never scanned for mentions, so only the punctuation is escaped.
+    return "".join("\\" + char if char in _ESCAPED else char for char in _printable(text))
+
+
+def _destination(url: str) -> str:
+    # Percent-encoding keeps the address the same for a browser while removing the
+    # characters that would end the link or the cell: ( ) < > | spaces and quotes.
+    return urllib.parse.quote(_printable(url), safe="/:?#@!$&*+,;=%~")
+
+
+def _is_web(url: str) -> bool:
+    return urllib.parse.urlsplit(url).scheme.lower() in ("http", "https")
+
+
+def link(text: str, url: str) -> str:
+    """A Markdown link, or the escaped text alone for a non-web address.
+
+    A footnote's ``javascript:`` or ``file:`` address is shown, never linked.
+    """
+    if not _is_web(url):
+        return escape_cell(text)
+    return f"[{_escape_link_text(text)}](<{_destination(url)}>)"
+
+
+def _has_archive(result: CitationResult) -> bool:
+    return any(check.archive is not None for check in result.checks)
+
+
+def _archive_cell(checks: Iterable[Check]) -> str:
+    # Dated like Wikipedia's "Archived from the original on 14 April 2023".
+    return "<br>".join(
+        link(f"archived {check.archive.timestamp:%Y-%m-%d}", check.archive.url)
+        for check in checks
+        if check.archive is not None
+    )
+
+
+def _row(document: DocumentResult, result: CitationResult, columns: tuple[str, ...]) -> str:
+    citation = result.citation
+    note = citation.label
+    if citation.kind is not CitationKind.FOOTNOTE:
+        note = f"{citation.kind.value}: {citation.label}"
+    if citation.line is not None:
+        note += f" (line {citation.line})"
+    checks = result.checks
+    if checks:
+        several = len(checks) > 1
+        reasons = "<br>".join(
+            (f"{check.verdict.value}: " if several else "") + escape_cell(check.reason)
+            for check in checks
+        )
+        urls = "<br>".join(link(check.url, check.url) for check in checks)
+    else:
+        reasons = "The citation has no URL to check."
+        urls = ""
+    verdict = result.verdict.value
+    cells = {
+        "Document": escape_cell(document.document.source),
+        "Note": escape_cell(note),
+        "Verdict": verdict if result.verdict in _QUIET else f"**{verdict}**",
+        "Reason": reasons,
+        "URL": urls,
+        "Archive": _archive_cell(checks),
+    }
+    return "| " + " | ".join(cells[column] for column in columns) + " |"
+
+
+def _table(
+    pairs: list[tuple[DocumentResult, CitationResult]], columns: tuple[str, ...]
+) -> list[str]:
+    return [
+        "| " + " | ".join(columns) + " |",
+        "|" + "|".join("---" for _ in columns) + "|",
+        *(_row(document, result, columns) for document, result in pairs),
+    ]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def _when(value: datetime.datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.UTC)
+    return f", checked {value:%Y-%m-%d %H:%M} UTC"
+
+
+def render_markdown(report: Report) -> str:
+    """The report as a Markdown comment: counts, then problems, then folded ``ok`` rows."""
+    counts = report.summary()
+    total = sum(counts.values())
+    problems = [
+        (document, result)
+        for document in report.documents
+        for result in document.citations
+        if result.verdict not in _QUIET
+    ]
+    quiet = [
+        (document, result)
+        for document in report.documents
+        for result in document.citations
+        if result.verdict in _QUIET
+    ]
+    # Worst first; a stable sort keeps document order within a verdict.
+    problems.sort(key=lambda pair: -pair[1].verdict.severity)
+    quiet.sort(key=lambda pair: -pair[1].verdict.severity)
+
+    heading = (
+        f"## citecheck: {len(problems)} of {_plural(total, 'citation')} need attention"
+        if problems
+        else f"## citecheck: no problems in {_plural(total, 'citation')}"
+    )
+    columns = tuple(
+        column
+        for column in _COLUMNS
+        if (column != "Document" or len(report.documents) > 1)
+        and (column != "Archive" or any(_has_archive(result) for _, result in problems + quiet))
+    )
+    if len(report.documents) == 1:
+        about = escape_cell(report.documents[0].document.source)
+    else:
+        about = _plural(len(report.documents), "document")
+    lines = [heading, "", f"{about}{_when(report.generated_at)}.", ""]
+    if total:
+        lines += ["| Verdict | Citations |", "|---|---:|"]
+        for verdict in sorted(Verdict, key=lambda verdict: -verdict.severity):
+            if counts[verdict]:
+                lines.append(f"| {verdict.value} | {counts[verdict]} |")
+        lines += [f"| **total** | **{total}** |", ""]
+    if problems:
+        lines += ["### Needs attention", ""]
+        lines += _table(problems, columns)
+        lines.append("")
+    if quiet:
+        ok = counts[Verdict.OK]
+        parts = [f"{ok} ok"] if ok else []
+        if counts[Verdict.NO_URL]:
+            parts.append(f"{counts[Verdict.NO_URL]} without a URL")
+        # GitHub needs the blank lines around a table inside <details>.
+        lines += ["<details>", f"<summary>{', '.join(parts)}</summary>", ""]
+        lines += _table(quiet, columns)
+        lines += ["", "</details>", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
