@@ -154,6 +154,19 @@ def _build_parser() -> argparse.ArgumentParser:
         help="with --cassette: once (default), none (replay only), new_episodes, all",
     )
     verify_command.add_argument(
+        "--no-archive", action="store_true",
+        help="do not look up archived copies of dead, soft-404 and parked pages",
+    )
+    verify_command.add_argument(
+        "--wayback-url", metavar="URL", default="https://web.archive.org",
+        help="the Wayback Machine to ask (default https://web.archive.org)",
+    )
+    verify_command.add_argument(
+        "--drift", action="store_true",
+        help="also compare every live page with its archived copy from the access date "
+        "(one archive call per URL, at the archive's pace)",
+    )
+    verify_command.add_argument(
         "--quiet", "-q", action="store_true", help="no progress bar or summary line on stderr"
     )
 
@@ -229,7 +242,7 @@ def _run_verify(arguments: argparse.Namespace) -> int:
     from citecheck.fetch.cassette import Cassette
     from citecheck.fetch.policy import DEFAULT_USER_AGENT, FetchPolicy
     from citecheck.progress import Progress
-    from citecheck.verify import verify
+    from citecheck.verify import ArchiveOptions, verify
 
     settings = find_settings()
     documents, failed = _parse_all(arguments.files)
@@ -261,6 +274,9 @@ def _run_verify(arguments: argparse.Namespace) -> int:
             cache=cache,
             probe_soft_404=not arguments.no_probe,
             cassette=cassette,
+            archive=None
+            if arguments.no_archive
+            else ArchiveOptions(wayback_url=arguments.wayback_url, compare_drift=arguments.drift),
             exclude=settings.excludes if settings.exclude else None,
             progress=progress,
         )

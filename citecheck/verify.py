@@ -7,6 +7,7 @@ an answer means, the cache remembers, and the report layer renders.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -15,7 +16,10 @@ from concurrent.futures import Executor
 import attrs
 
 from citecheck.api import parse
+from citecheck.archive import WaybackClient
 from citecheck.checks import classify, needs_probe, probe_target
+from citecheck.checks.content import extract_page
+from citecheck.checks.drift import content_verdict
 from citecheck.fetch.addresses import Resolver
 from citecheck.fetch.cache import CheckCache
 from citecheck.fetch.cassette import Cassette
@@ -66,8 +70,40 @@ def check_from_fetch(result: FetchResult, probe: FetchResult | None = None) -> C
     )
 
 
+@attrs.frozen
+class ArchiveOptions:
+    """Where and how to look for archived copies of cited pages.
+
+    Archived copies are looked up for ``dead``, ``soft_404`` and ``parked``
+    URLs, as replacement links. ``compare_drift`` also looks up every live page
+    and compares it with the copy nearest the access date, which costs one
+    archive call per URL at the archive's slow pace (see docs/archives.md).
+    """
+
+    wayback_url: str = "https://web.archive.org"
+    min_interval: float = 2.5
+    compare_drift: bool = False
+
+
+@attrs.frozen
+class CitationContext:
+    """What the article says about a cited URL: what to look for on the page, and when.
+
+    A URL cited by several notes is checked once, with the first note's context.
+    """
+
+    title: str | None = None
+    quotes: tuple[str, ...] = ()
+    accessed: datetime.date | None = None
+    article_date: datetime.date | None = None
+
+
+_ARCHIVE_FOR = frozenset({Verdict.DEAD, Verdict.SOFT_404, Verdict.PARKED, Verdict.DRIFTED})
+_CONTENT_FOR = frozenset({Verdict.OK, Verdict.MOVED})
+
+
 class _UrlChecker:
-    """Checks one URL: cache, fetch, soft-404 probe, classification, history."""
+    """Checks one URL: cache, fetch, soft-404 probe, classification, content, archive."""
 
     def __init__(
         self,
@@ -75,11 +111,15 @@ class _UrlChecker:
         cache: CheckCache | None,
         probe: bool,
         now: Callable[[], datetime.datetime],
+        contexts: dict[str, CitationContext],
+        archive: tuple[WaybackClient, Fetcher, ArchiveOptions] | None,
     ) -> None:
         self._fetcher = fetcher
         self._cache = cache
         self._probe = probe
         self._now = now
+        self._contexts = contexts
+        self._archive = archive
 
     def __call__(self, url: str) -> Check:
         if self._cache is not None:
@@ -91,9 +131,55 @@ class _UrlChecker:
         if self._probe and needs_probe(result):
             probe_result = self._fetcher.fetch(probe_target(result))
         check = check_from_fetch(result, probe_result)
+        check = self._with_content_and_archive(check, result)
         if self._cache is not None:
             self._cache.record(check)
         return self._with_history(check)
+
+    def _with_content_and_archive(self, check: Check, result: FetchResult) -> Check:
+        context = self._contexts.get(check.url, CitationContext())
+        live = None
+        if check.verdict in _CONTENT_FOR and result.text and _is_html(result):
+            live = extract_page(result.text, result.final_url)
+        copy = None
+        snapshot = None
+        if self._archive is not None:
+            client, archive_fetcher, options = self._archive
+            if check.verdict in _ARCHIVE_FOR or (live is not None and options.compare_drift):
+                lookup = client.lookup(check.url, context.accessed, context.article_date)
+                copy = lookup.copy
+                if live is not None and lookup.raw_url:
+                    archived = archive_fetcher.fetch(lookup.raw_url)
+                    if archived.text and archived.status == 200:
+                        snapshot = extract_page(archived.text, check.url)
+        if live is not None:
+            content = content_verdict(
+                live,
+                title=context.title,
+                quote=context.quotes or None,
+                snapshot=snapshot,
+                accessed=context.accessed,
+                snapshot_date=copy.timestamp.date() if copy else None,
+            )
+            reason = check.reason
+            if content.drifted and content.reason:
+                reason = content.reason
+            elif content.notes:
+                reason = f"{reason} {' '.join(content.notes)}"
+            check = attrs.evolve(
+                check,
+                verdict=Verdict.DRIFTED if content.drifted else check.verdict,
+                reason=reason,
+                signals=(*check.signals, *content.signals),
+                title_match=content.title_match,
+                quote_match=content.quote_match,
+                matched_quote=content.matched_quote,
+                drift=content.drift,
+                page=content.page,
+            )
+        if copy is not None and check.verdict in _ARCHIVE_FOR:
+            check = attrs.evolve(check, archive=copy)
+        return check
 
     def _with_history(self, check: Check) -> Check:
         if self._cache is None:
@@ -109,6 +195,30 @@ class _UrlChecker:
         )
 
 
+def _is_html(result: FetchResult) -> bool:
+    return (result.content_type or "").endswith(("html", "xml")) or (
+        result.content_type is None and "<html" in (result.text or "")[:2000].lower()
+    )
+
+
+def _contexts(documents: Sequence[Document]) -> dict[str, CitationContext]:
+    contexts: dict[str, CitationContext] = {}
+    for document in documents:
+        for citation in document.citations:
+            quotes = tuple(claim.quote for claim in citation.claims if claim.quote)
+            for url in citation.urls:
+                contexts.setdefault(
+                    url,
+                    CitationContext(
+                        title=citation.title,
+                        quotes=quotes,
+                        accessed=citation.accessed,
+                        article_date=document.published or citation.date,
+                    ),
+                )
+    return contexts
+
+
 def _load(source: DocumentSource) -> Document:
     return source if isinstance(source, Document) else parse(source)
 
@@ -122,6 +232,7 @@ def verify(
     executor: Executor | None = None,
     probe_soft_404: bool = True,
     cassette: Cassette | None = None,
+    archive: ArchiveOptions | None = None,
     exclude: Callable[[str], bool] | None = None,
     progress: Callable[[Check], None] | None = None,
     now: Callable[[], datetime.datetime] = _utcnow,
@@ -133,7 +244,10 @@ def verify(
     exceptions; an unreadable document raises :class:`citecheck.InputError`.
     With a ``cassette``, every HTTP exchange is recorded to it or replayed from it.
     URLs for which ``exclude`` is true are neither fetched nor listed among the
-    checks; ``progress`` is called with each check as it completes.
+    checks; ``progress`` is called with each check as it completes. With
+    ``archive``, dead, soft-404 and parked URLs get the archived copy nearest the
+    citation's access date (and live pages are compared with it for drift when
+    ``archive.compare_drift`` is set).
     """
     if isinstance(sources, Document | str | os.PathLike):
         sources = [sources]
@@ -146,8 +260,22 @@ def verify(
         for url in citation.urls
         if exclude is None or not exclude(url)
     ]
-    with Fetcher(policy, resolver=resolver, cassette=cassette) as fetcher:
-        checker = _UrlChecker(fetcher, cache, probe_soft_404, now)
+    with contextlib.ExitStack() as stack:
+        fetcher = stack.enter_context(Fetcher(policy, resolver=resolver, cassette=cassette))
+        archive_parts = None
+        if archive is not None:
+            # Its own fetcher without retries: retries inside one archive call would
+            # bypass the spacing the archive's rate limit needs.
+            archive_fetcher = stack.enter_context(
+                Fetcher(attrs.evolve(policy, retries=0), resolver=resolver, cassette=cassette)
+            )
+            client = WaybackClient(
+                archive_fetcher, base_url=archive.wayback_url, min_interval=archive.min_interval
+            )
+            archive_parts = (client, archive_fetcher, archive)
+        checker = _UrlChecker(
+            fetcher, cache, probe_soft_404, now, _contexts(documents), archive_parts
+        )
         checks = run_by_host(
             urls,
             checker,

@@ -44,7 +44,7 @@ def _article(tmp_path: Path, *urls: str) -> Path:
 
 def _verify(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "citecheck", "verify", "--no-cache", *args],
+        [sys.executable, "-m", "citecheck", "verify", "--no-cache", "--no-archive", *args],
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -93,13 +93,33 @@ class TestExitCodes:
         cache = tmp_path / "cache.sqlite3"
         args = ["--allow-network", "127.0.0.1/32", "--confirm-dead", "2", "--max-age", "0.000001"]
         first = subprocess.run(
-            [sys.executable, "-m", "citecheck", "verify", "--cache", str(cache), *args, str(path)],
+            [
+                sys.executable,
+                "-m",
+                "citecheck",
+                "verify",
+                "--no-archive",
+                "--cache",
+                str(cache),
+                *args,
+                str(path),
+            ],
             capture_output=True,
             text=True,
             timeout=120,
         )
         second = subprocess.run(
-            [sys.executable, "-m", "citecheck", "verify", "--cache", str(cache), *args, str(path)],
+            [
+                sys.executable,
+                "-m",
+                "citecheck",
+                "verify",
+                "--no-archive",
+                "--cache",
+                str(cache),
+                *args,
+                str(path),
+            ],
             capture_output=True,
             text=True,
             timeout=120,
@@ -197,7 +217,7 @@ class TestSettingsAndOutput:
         (tmp_path / "citecheck.toml").write_text(
             'fail-on = ["blocked"]\nallow-network = ["127.0.0.1/32"]\n', encoding="utf-8"
         )
-        run = [sys.executable, "-m", "citecheck", "verify", "--no-cache", str(path)]
+        run = [sys.executable, "-m", "citecheck", "verify", "--no-cache", "--no-archive", str(path)]
         from_file = subprocess.run(run, capture_output=True, text=True, cwd=tmp_path, timeout=120)
         assert from_file.returncode == 1, from_file.stderr
         flag = subprocess.run(
@@ -213,7 +233,7 @@ class TestSettingsAndOutput:
         )
         before = web.hits("site").get("/dead", 0)
         result = subprocess.run(
-            [sys.executable, "-m", "citecheck", "verify", "--no-cache", str(path)],
+            [sys.executable, "-m", "citecheck", "verify", "--no-cache", "--no-archive", str(path)],
             capture_output=True,
             text=True,
             cwd=tmp_path,
