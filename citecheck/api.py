@@ -9,16 +9,18 @@ import os
 
 from citecheck.model import Document
 from citecheck.parse.document import parse_document
-from citecheck.sources.text import decode_bytes, read_text_file
+from citecheck.sources.registry import read_document
+from citecheck.sources.text import decode_bytes
 
 
-def parse(path: str | os.PathLike[str]) -> Document:
-    """Read the article at ``path`` and return its citations.
+def parse(path: str | os.PathLike[str], input_format: str | None = None) -> Document:
+    """Read the document at ``path`` and return its citations.
 
-    Raises :class:`citecheck.InputError` when the file cannot be read as text.
+    The format (plain text, Markdown, HTML, wikitext, BibTeX, CSL-JSON, PDF)
+    comes from the extension or the content unless ``input_format`` names it.
+    Raises :class:`citecheck.InputError` when the file cannot be read.
     """
-    source = read_text_file(path)
-    return parse_document(source.text, source=source.source)
+    return read_document(path, input_format)
 
 
 def parse_text(text: str | bytes, source: str = "<string>") -> Document:

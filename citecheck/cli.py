@@ -24,6 +24,7 @@ from citecheck.model import DEFAULT_FAIL_ON, Document, Report, Verdict
 from citecheck.report import REPORT_FORMATS, render_report
 from citecheck.report.json_report import render_json
 from citecheck.report.text_report import render_text
+from citecheck.sources.registry import FORMATS, expand_paths
 from citecheck.verify import failing_verdicts
 
 EXIT_OK = 0
@@ -87,7 +88,10 @@ def _build_parser() -> argparse.ArgumentParser:
         help="find the citations in documents and print them",
         description="Find the footnotes, URLs, access dates and claims in documents.",
     )
-    parse_command.add_argument("files", nargs="+", metavar="FILE", help="documents to parse")
+    parse_command.add_argument(
+        "files", nargs="+", metavar="PATH", help="documents, or directories to walk"
+    )
+    _add_input_format(parse_command)
     parse_command.add_argument(
         "--format", choices=sorted(_PARSE_RENDERERS), default="json", help="output format"
     )
@@ -102,7 +106,10 @@ def _build_parser() -> argparse.ArgumentParser:
             "citecheck.toml in the current directory; flags win."
         ),
     )
-    verify_command.add_argument("files", nargs="+", metavar="FILE", help="documents to check")
+    verify_command.add_argument(
+        "files", nargs="+", metavar="PATH", help="documents, or directories to walk"
+    )
+    _add_input_format(verify_command)
     _add_report_options(verify_command)
     verify_command.add_argument(
         "--allow-network",
@@ -154,15 +161,19 @@ def _build_parser() -> argparse.ArgumentParser:
         help="with --cassette: once (default), none (replay only), new_episodes, all",
     )
     verify_command.add_argument(
-        "--no-archive", action="store_true",
+        "--no-archive",
+        action="store_true",
         help="do not look up archived copies of dead, soft-404 and parked pages",
     )
     verify_command.add_argument(
-        "--wayback-url", metavar="URL", default="https://web.archive.org",
+        "--wayback-url",
+        metavar="URL",
+        default="https://web.archive.org",
         help="the Wayback Machine to ask (default https://web.archive.org)",
     )
     verify_command.add_argument(
-        "--drift", action="store_true",
+        "--drift",
+        action="store_true",
         help="also compare every live page with its archived copy from the access date "
         "(one archive call per URL, at the archive's pace)",
     )
@@ -178,6 +189,16 @@ def _build_parser() -> argparse.ArgumentParser:
     report_command.add_argument("report", metavar="REPORT.json", help="a saved JSON report")
     _add_report_options(report_command)
     return parser
+
+
+def _add_input_format(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--input-format",
+        choices=FORMATS,
+        metavar="FORMAT",
+        help=f"read every document as this format ({', '.join(FORMATS)}); "
+        "default: from the extension and content",
+    )
 
 
 def _add_report_options(command: argparse.ArgumentParser) -> None:
@@ -217,12 +238,12 @@ def _write_output(text: str, output: str | None) -> None:
             os.unlink(temporary)
 
 
-def _parse_all(files: Sequence[str]) -> tuple[list[Document], bool]:
+def _parse_all(files: Sequence[str], input_format: str | None) -> tuple[list[Document], bool]:
     documents: list[Document] = []
     failed = False
-    for path in files:
+    for path in expand_paths(files):
         try:
-            documents.append(parse(path))
+            documents.append(parse(path, input_format))
         except CitecheckError as exc:
             _error(str(exc))
             failed = True
@@ -230,7 +251,7 @@ def _parse_all(files: Sequence[str]) -> tuple[list[Document], bool]:
 
 
 def _run_parse(arguments: argparse.Namespace) -> int:
-    documents, failed = _parse_all(arguments.files)
+    documents, failed = _parse_all(arguments.files, arguments.input_format)
     _write_output(_PARSE_RENDERERS[arguments.format](documents), arguments.output)
     return EXIT_USAGE if failed else EXIT_OK
 
@@ -245,7 +266,7 @@ def _run_verify(arguments: argparse.Namespace) -> int:
     from citecheck.verify import ArchiveOptions, verify
 
     settings = find_settings()
-    documents, failed = _parse_all(arguments.files)
+    documents, failed = _parse_all(arguments.files, arguments.input_format)
     timeout = _first(arguments.timeout, settings.timeout, 15.0)
     policy = FetchPolicy(
         connect_timeout=timeout,

@@ -74,6 +74,15 @@ class Citation:
     claims: tuple[Claim, ...] = ()
     line: int | None = None
     warnings: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    archive_url: str | None = None
+    """An archived copy the source itself names (Wikipedia's ``archive-url``)."""
+    archive_date: datetime.date | None = None
+    url_status: str | None = None
+    """What the source says of its URL (Wikipedia's ``url-status``: live, dead, usurped, …)."""
+    quote: str | None = None
+    """A quotation the citation itself carries (``{{cite web |quote=…}}``)."""
+    source_format: str | None = None
+    """The input format the citation was read from (``text``, ``markdown``, ``wikitext``, …)."""
 
 
 @attrs.frozen

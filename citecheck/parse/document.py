@@ -10,7 +10,7 @@ the file.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -66,8 +66,27 @@ def parse_document(raw_text: str, source: str = "<string>") -> Document:
 
 
 def _footnote_citation(entry: FootnoteEntry, day_first: bool | None) -> Citation:
-    urls = find_urls(entry.text)
-    accessed = find_access_date(entry.text, day_first=day_first)
+    return citation_from_note(entry.label, entry.text, line=entry.line, day_first=day_first)
+
+
+def citation_from_note(
+    label: str,
+    text: str,
+    *,
+    line: int | None = None,
+    day_first: bool | None = None,
+    extra_urls: Sequence[str] = (),
+    citation_id: str | None = None,
+) -> Citation:
+    """Read one note's text (its label removed) into a footnote Citation.
+
+    Every input format ends here for the text of a note: the plain-text block
+    parser, and readers of Markdown, HTML, wikitext or PDF. ``extra_urls`` are
+    URLs the format gives outside the text (an HTML ``href``, a PDF link
+    annotation); they come first, then the URLs found in the text.
+    """
+    urls = find_urls(text)
+    accessed = find_access_date(text, day_first=day_first)
     masked = [(found.start, found.end) for found in urls]
     warnings = []
     if accessed is not None:
@@ -80,20 +99,20 @@ def _footnote_citation(entry: FootnoteEntry, day_first: bool | None) -> Citation
                 f"access date {accessed.raw.strip()!r} is ambiguous: {readings}; "
                 f"read as {accessed.value.isoformat()}"
             )
-    fields = parse_fields(entry.text, sorted(masked))
+    fields = parse_fields(text, sorted(masked))
     return Citation(
-        id=f"fn-{entry.label}",
-        label=entry.label,
+        id=citation_id or f"fn-{label}",
+        label=label,
         kind=CitationKind.FOOTNOTE,
-        text=entry.text,
+        text=text,
         authors=fields.authors,
         title=fields.title,
         publisher=fields.publisher,
-        urls=_unique(found.url for found in urls),
+        urls=_unique([*extra_urls, *(found.url for found in urls)]),
         doi=next((found.doi for found in urls if found.doi), None),
         date=fields.date,
         accessed=accessed.value if accessed else None,
-        line=entry.line,
+        line=line,
         warnings=tuple(warnings),
     )
 

@@ -1,0 +1,133 @@
+"""Which reader reads a file: the format from the extension, the content, or the user.
+
+Readers register here by format name. Each takes the file's bytes and its name
+and returns a Document whose citations are the same records whatever the
+format, so every later stage is format-blind.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from citecheck.errors import InputError
+from citecheck.model import Document
+from citecheck.parse.document import parse_document
+from citecheck.sources.text import MAX_DOCUMENT_BYTES, decode_bytes
+
+Reader = Callable[[bytes, str], Document]
+
+_EXTENSIONS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".wiki": "wikitext",
+    ".wikitext": "wikitext",
+    ".mediawiki": "wikitext",
+    ".bib": "bibtex",
+    ".json": "csljson",
+    ".csl": "csljson",
+    ".pdf": "pdf",
+}
+
+
+def read_plain_text(data: bytes, source: str) -> Document:
+    """The plain-text reader: decode, then parse footnotes and body."""
+    text, _ = decode_bytes(data, name=source)
+    return parse_document(text, source=source)
+
+
+def _lazy(module: str, function: str) -> Reader:
+    def read(data: bytes, source: str) -> Document:
+        import importlib
+
+        reader: Reader = getattr(importlib.import_module(module), function)
+        return reader(data, source)
+
+    return read
+
+
+READERS: dict[str, Reader] = {
+    "text": read_plain_text,
+    "markdown": _lazy("citecheck.sources.markdown", "read_markdown"),
+    "html": _lazy("citecheck.sources.html", "read_html"),
+    "wikitext": _lazy("citecheck.sources.wikitext", "read_wikitext"),
+    "bibtex": _lazy("citecheck.sources.bibtex", "read_bibtex"),
+    "csljson": _lazy("citecheck.sources.csljson", "read_csljson"),
+    "pdf": _lazy("citecheck.sources.pdf", "read_pdf"),
+}
+FORMATS = tuple(READERS)
+
+
+def detect_format(path: str, head: bytes) -> str:
+    """The format of a file from its extension, else from its first bytes."""
+    extension = os.path.splitext(path)[1].lower()
+    if extension in _EXTENSIONS:
+        return _EXTENSIONS[extension]
+    start = head.lstrip()[:512].lower()
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if start.startswith((b"<!doctype html", b"<html")) or b"<body" in start:
+        return "html"
+    if start.startswith(b"@") and b"{" in start[:80]:
+        return "bibtex"
+    if b"{{cite " in head.lower() or b"<ref" in head.lower():
+        return "wikitext"
+    if b"[^1]:" in head or b"\n[^" in head:
+        return "markdown"
+    return "text"
+
+
+def read_document(path: str | os.PathLike[str], input_format: str | None = None) -> Document:
+    """Read the document at ``path`` with the reader its format calls for."""
+    name = os.fspath(path)
+    file_path = Path(name)
+    if input_format is not None and input_format not in READERS:
+        raise InputError(f"unknown input format {input_format!r}; formats are {', '.join(FORMATS)}")
+    try:
+        if file_path.is_dir():
+            raise InputError(f"{name}: is a directory, not a document")
+        size = file_path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise InputError(
+                f"{name}: {size:,} bytes is larger than the {MAX_DOCUMENT_BYTES:,}-byte limit"
+            )
+        data = file_path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    return READERS[input_format or detect_format(name, data[:4096])](data, name)
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[str]:
+    """Files named, and the supported files below directories named, in a stable order.
+
+    A directory is walked recursively; hidden directories (``.git``) and files
+    of unknown formats are skipped there, while a file named explicitly is read
+    whatever its extension.
+    """
+    for path in paths:
+        if not os.path.isdir(path):
+            yield path
+            continue
+        for root, directories, files in os.walk(path):
+            directories[:] = sorted(d for d in directories if not d.startswith("."))
+            for file_name in sorted(files):
+                if _walkable(file_name):
+                    yield os.path.join(root, file_name)
+
+
+def _walkable(file_name: str) -> bool:
+    # Any JSON file is not a bibliography (package.json, tsconfig.json): in a
+    # walk only *.csl.json counts; a JSON file named explicitly is still read.
+    lower = file_name.lower()
+    if lower.startswith(".") or (lower.endswith(".json") and not lower.endswith(".csl.json")):
+        return False
+    return os.path.splitext(lower)[1] in _EXTENSIONS
