@@ -25,6 +25,15 @@ wrote, served by servers that may be slow, broken or hostile:
   exponential backoff for connection errors and 5xx, and ``Retry-After`` on
   429/503 honoured up to a cap.
 
+Record and replay: with a :class:`~citecheck.fetch.cassette.Cassette`, every
+exchange (soft-404 probes and each redirect hop and retry included) is
+looked up in the cassette first and, when vcrpy's record mode allows, done
+live and recorded; see :mod:`citecheck.fetch.cassette` for why this happens
+here rather than by vcrpy's connection patching. A host name is then only
+resolved for an exchange that really goes to the network, so replaying
+(``none``) looks up no name and opens no socket, while the scheme check and
+the guard on IP-literal hosts still apply.
+
 Thread safety: one Fetcher is shared by a thread pool. Each call keeps its
 state in locals (cookies included, so one site's cookies never leak into
 another fetch). The requests Session only holds the pinning adapter and its
@@ -43,6 +52,7 @@ import hashlib
 import http.client
 import http.cookiejar
 import importlib
+import io
 import socket
 import ssl
 import threading
@@ -59,7 +69,9 @@ import requests
 import requests.adapters
 import requests.cookies
 import requests.exceptions
+import requests.structures
 import urllib3.exceptions
+from urllib3 import HTTPHeaderDict
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.ssl_match_hostname import CertificateError
 
@@ -71,6 +83,7 @@ from citecheck.fetch.addresses import (
     parse_ip,
     url_scheme,
 )
+from citecheck.fetch.cassette import Cassette, CassetteError, Recorded, Tape
 from citecheck.fetch.decode import decode_text, parse_content_type
 from citecheck.fetch.policy import FetchPolicy
 from citecheck.fetch.result import FetchFailure, FetchResult
@@ -406,6 +419,10 @@ class _PinnedRequest(requests.PreparedRequest):
     """A prepared request that carries the address its connection must go to."""
 
     pinned_address: str | None = None
+    # Set only when a cassette records a stand-in under a real URL
+    # (Cassette.connect_to): the scheme and port actually connected to.
+    pinned_scheme: str | None = None
+    pinned_port: int | None = None
 
 
 class _UnvettedConnectionError(RuntimeError):
@@ -444,6 +461,11 @@ class PinningAdapter(requests.adapters.HTTPAdapter):
             raise _UnvettedConnectionError(f"no vetted address for {request.url}")
         hostname = host_params["host"]
         host_params["host"] = address
+        scheme = getattr(request, "pinned_scheme", None)
+        port = getattr(request, "pinned_port", None)
+        if isinstance(scheme, str) and isinstance(port, int):
+            host_params["scheme"] = scheme
+            host_params["port"] = port
         if host_params["scheme"] == "https":
             pool_kwargs["server_hostname"] = hostname
             pool_kwargs["assert_hostname"] = hostname
@@ -639,6 +661,8 @@ class _Target:
     request: _PinnedRequest
     host: str
     port: int
+    # Empty while a cassette is active and the host is a name: it is resolved
+    # only if the exchange goes to the network (never when replaying).
     addresses: tuple[str, ...]
 
 
@@ -668,6 +692,9 @@ class Fetcher:
     is a PEM file of trusted CAs instead of certifi's (a corporate CA, a
     test CA). Proxies and ``.netrc`` from the environment are ignored on
     purpose: a proxy would resolve names itself, past the address guard.
+    ``cassette`` records every exchange to, or replays it from, a vcrpy
+    cassette; it is written (atomically) when the fetcher is closed.
+    Opening it raises :class:`CassetteError` when it cannot be used.
     """
 
     def __init__(
@@ -677,8 +704,12 @@ class Fetcher:
         *,
         sleep: Sleep = time.sleep,
         ca_bundle: str | None = None,
+        cassette: Cassette | None = None,
     ) -> None:
         self.policy = policy
+        self.cassette = cassette
+        # The cap plus one byte: that byte is how a replay knows the page was longer.
+        self._tape = Tape(cassette, max(0, policy.max_bytes) + 1) if cassette else None
         self._resolver: Resolver = resolver if resolver is not None else SystemResolver()
         self._sleep = sleep
         self._verify: bool | str = ca_bundle if ca_bundle is not None else True
@@ -704,8 +735,14 @@ class Fetcher:
         self.close()
 
     def close(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection and write the cassette, if anything was recorded."""
         self._session.close()
+        if self._tape is not None:
+            try:
+                self._tape.save()
+            except OSError as exc:
+                path = self._tape.cassette.path
+                raise CassetteError(f"cannot write the cassette {path}: {exc}") from exc
 
     # -- the public entry point ------------------------------------------
 
@@ -877,7 +914,10 @@ class Fetcher:
         assert host is not None
         if scheme not in WEB_SCHEMES:  # pragma: no cover - checked before, kept as a guard
             return _Failure(FetchFailure.UNSAFE_SCHEME, f"the scheme {scheme!r} is not fetched")
-        vetted = self._vet(host, port)
+        if self._tape is not None and parse_ip(host) is None:
+            vetted: tuple[str, ...] | _Failure = ()  # resolved only if it goes live
+        else:
+            vetted = self._vet(host, port)
         if isinstance(vetted, _Failure):
             return vetted
         shown = f"[{host}]" if ":" in host else host
@@ -940,7 +980,11 @@ class Fetcher:
                 if outcome.retriable and retry < self.policy.retries:
                     delay = self.policy.backoff_base * (2**retry)
                     if run.remaining() > delay:
-                        self._sleep(delay)
+                        next_attempt = self._next_attempt(target)
+                        if next_attempt == "end":
+                            return outcome
+                        if next_attempt == "live":
+                            self._sleep(delay)
                         retry += 1
                         run.attempts += 1
                         continue
@@ -952,13 +996,31 @@ class Fetcher:
             if retriable_status and retry < self.policy.retries:
                 delay, note = self._retry_delay(outcome, retry)
                 if delay is not None and run.remaining() > delay:
-                    self._discard(run, outcome)
-                    self._sleep(delay)
-                    retry += 1
-                    run.attempts += 1
-                    continue
+                    next_attempt = self._next_attempt(target)
+                    if next_attempt != "end":
+                        self._discard(run, outcome)
+                        if next_attempt == "live":
+                            self._sleep(delay)
+                        retry += 1
+                        run.attempts += 1
+                        continue
+                    note = "no retry: the recorded run did not retry here"
                 run.note = note or "no retry: waiting would pass the total deadline"
             return outcome
+
+    def _next_attempt(self, target: _Target) -> str:
+        """Where a retry of ``target`` would be answered from: "live", "replay" or "end".
+
+        Replaying, a retry is only made if the recorded run made it (the
+        recording's timing decided, not the replay's), and nobody waits for
+        an answer that is already on tape.
+        """
+        if self._tape is None:
+            return "live"
+        uri = target.request.url or target.url
+        if self._tape.can_play("GET", uri, dict(target.request.headers)):
+            return "replay"
+        return "end" if self._tape.write_protected else "live"
 
     def _retry_delay(self, response: requests.Response, retry: int) -> tuple[float | None, str]:
         if response.status_code in _RETRY_AFTER_STATUSES:
@@ -973,6 +1035,96 @@ class Fetcher:
         return self.policy.backoff_base * (2**retry), ""
 
     def _send(self, run: _Run, target: _Target) -> requests.Response | _Failure:
+        if self._tape is not None:
+            return self._send_taped(run, target, self._tape)
+        return self._send_live(run, target)
+
+    # -- record and replay ------------------------------------------------------
+
+    def _send_taped(self, run: _Run, target: _Target, tape: Tape) -> requests.Response | _Failure:
+        """One exchange through the cassette: played back, or done live and recorded."""
+        uri = target.request.url or target.url
+        headers = dict(target.request.headers)
+        recorded = tape.play("GET", uri, headers)
+        if recorded is None:
+            if tape.write_protected:
+                return _Failure(FetchFailure.NOT_RECORDED, tape.missing("GET", uri))
+            if run.expired():
+                return run.deadline_failure()
+            recorded = tape.record("GET", uri, headers, self._live_exchange(run, target))
+        # The recording run, too, goes on from the stored (trimmed) form, so
+        # that recording and replaying give the same result by construction.
+        return _replayed(target, recorded)
+
+    def _live_exchange(self, run: _Run, target: _Target) -> Recorded:
+        """Resolve, connect and read the answer under the caps, as a cassette entry."""
+        assert self.cassette is not None
+        request = target.request
+        stand_in = self.cassette.connection_origin(target.url)
+        if stand_in is not None:
+            scheme, host, port = stand_in
+            request.pinned_scheme, request.pinned_port = scheme, port
+            addresses = self._vet(host, port)
+        elif target.addresses:
+            addresses = target.addresses
+        else:
+            addresses = self._vet(target.host, target.port)
+        if isinstance(addresses, _Failure):
+            return _recorded_failure(addresses)
+        outcome = self._send_live(run, attrs.evolve(target, addresses=addresses))
+        if isinstance(outcome, _Failure):
+            return _recorded_failure(outcome)
+        return self._capture(run, outcome)
+
+    def _capture(self, run: _Run, response: requests.Response) -> Recorded:
+        """The response with its body as sent on the wire, read no further than the fetch would.
+
+        The body stays compressed (replay inflates it with the same decoder
+        and bomb check) and stops one byte past the cap, or once its
+        inflated size passes the cap; a redirect's body, which is only
+        drained, stops at the drain limit.
+        """
+        raw = response.raw
+        status = response.status_code
+        headers = tuple((str(name), str(value)) for name, value in _header_items(raw.headers))
+        limit = max(0, self.policy.max_bytes)
+        if status in _REDIRECT_STATUSES and raw.headers.get("Location"):
+            limit = min(limit, _DRAIN_LIMIT)
+        inflater = _inflater_for(raw.headers.get("Content-Encoding"))
+        if isinstance(inflater, str):
+            inflater = None
+        wire = bytearray()
+        inflated = 0
+        failure: _Failure | None = None
+        try:
+            while len(wire) <= limit:
+                if run.expired():
+                    failure = run.deadline_failure()
+                    break
+                chunk = raw.read1(min(_READ_CHUNK, limit + 1 - len(wire)), decode_content=False)
+                if not chunk:
+                    break
+                wire += chunk
+                if inflater is not None:
+                    inflated += len(inflater.decode(chunk, limit + 1 - inflated))
+                    if inflated > limit:
+                        break
+        except _DecodeError:
+            pass  # kept as sent: the replay's decoder meets the same corrupt bytes
+        except Exception as exc:
+            failure = self._body_failure(run, exc, raw)
+        finally:
+            response.close()
+        return Recorded(
+            status=status,
+            reason=str(response.reason or getattr(raw, "reason", "") or ""),
+            headers=headers,
+            body=bytes(wire),
+            failure=failure.kind if failure is not None else None,
+            detail=failure.detail if failure is not None else "",
+        )
+
+    def _send_live(self, run: _Run, target: _Target) -> requests.Response | _Failure:
         failure: _Failure | None = None
         for index, address in enumerate(target.addresses):
             remaining = run.remaining()
@@ -1056,17 +1208,10 @@ class Fetcher:
                     break
         except _DecodeError as exc:
             return _Failure(FetchFailure.BAD_RESPONSE, _one_line(str(exc)))
+        except _ReplayedBodyFailure as exc:
+            return exc.failure
         except Exception as exc:  # transport errors mid-body become values too
-            if run.expired():
-                return run.deadline_failure()
-            failure = classify_exception(exc, timeouts=(0, self.policy.read_timeout))
-            if failure.kind is FetchFailure.BAD_RESPONSE and getattr(raw, "chunked", False):
-                # http.client reports a broken chunk-size line as a short read.
-                return _Failure(
-                    FetchFailure.BAD_RESPONSE,
-                    "invalid chunked encoding: the chunk framing is broken",
-                )
-            return failure
+            return self._body_failure(run, exc, raw)
         if truncated and inflater is not None and len(out) > cap:
             consumed = max(1, wire - inflater.unconsumed)
             if len(out) > BOMB_RATIO * consumed:
@@ -1076,6 +1221,19 @@ class Fetcher:
                     f"({consumed} bytes became over {cap} bytes); stopped",
                 )
         return _Body(data=bytes(out[:cap]), wire_bytes=wire, truncated=truncated)
+
+    def _body_failure(self, run: _Run, exc: BaseException, raw: Any) -> _Failure:
+        """What a transport error while reading a body means."""
+        if run.expired():
+            return run.deadline_failure()
+        failure = classify_exception(exc, timeouts=(0, self.policy.read_timeout))
+        if failure.kind is FetchFailure.BAD_RESPONSE and getattr(raw, "chunked", False):
+            # http.client reports a broken chunk-size line as a short read.
+            return _Failure(
+                FetchFailure.BAD_RESPONSE,
+                "invalid chunked encoding: the chunk framing is broken",
+            )
+        return failure
 
     def _final(self, run: _Run, url: str, response: requests.Response) -> FetchResult:
         raw = response.raw
@@ -1121,3 +1279,78 @@ def _header_items(headers: Any) -> Iterator[tuple[str, str]]:
         yield from iteritems()
     else:  # pragma: no cover - a patched response class (vcrpy) may hand a plain mapping
         yield from headers.items()
+
+
+# --------------------------------------------------------------------------
+# Responses played from a cassette
+
+
+class _ReplayedBodyFailure(Exception):
+    """The recorded body broke here (reset, deadline, bad chunking) when it was recorded."""
+
+    def __init__(self, failure: _Failure) -> None:
+        super().__init__(failure.detail)
+        self.failure = failure
+
+
+class _OriginalResponse:
+    """What requests' cookie extraction looks for: the header block as an HTTPMessage."""
+
+    def __init__(self, headers: tuple[tuple[str, str], ...]) -> None:
+        self.msg = http.client.HTTPMessage()
+        for name, value in headers:
+            self.msg[name] = value
+
+
+class _ReplayedRaw:
+    """The part of urllib3's response the fetcher reads, served from a cassette entry."""
+
+    chunked = False
+
+    def __init__(self, recorded: Recorded) -> None:
+        self.status = recorded.status
+        self.reason = recorded.reason
+        self.headers = HTTPHeaderDict()
+        for name, value in recorded.headers:
+            self.headers.add(name, value)
+        self._original_response = _OriginalResponse(recorded.headers)
+        self._body = io.BytesIO(recorded.body)
+        self._closed = False
+        self._failure: _Failure | None = None
+        if recorded.failure is not None:
+            self._failure = _Failure(recorded.failure, recorded.detail)
+
+    def read1(self, amt: int = -1, decode_content: bool = False) -> bytes:
+        """The next piece of the recorded wire body; the recorded failure once it runs out."""
+        if self._closed:
+            return b""
+        chunk = self._body.read1(amt)
+        if not chunk and self._failure is not None:
+            raise _ReplayedBodyFailure(self._failure)
+        return chunk
+
+    def close(self) -> None:
+        self._closed = True
+
+
+def _recorded_failure(failure: _Failure) -> Recorded:
+    return Recorded(failure=failure.kind, detail=failure.detail, retriable=failure.retriable)
+
+
+def _replayed(target: _Target, recorded: Recorded) -> requests.Response | _Failure:
+    """A cassette entry as what ``_send`` returns: a response, or the recorded failure."""
+    if recorded.status == 0:
+        return _Failure(
+            recorded.failure or FetchFailure.OTHER,
+            recorded.detail or "the cassette records no response here",
+            retriable=recorded.retriable,
+        )
+    raw = _ReplayedRaw(recorded)
+    response = requests.Response()
+    response.status_code = recorded.status
+    response.reason = recorded.reason
+    response.raw = raw
+    response.url = target.request.url or target.url
+    response.headers = requests.structures.CaseInsensitiveDict(recorded.headers)
+    response.request = target.request
+    return response
