@@ -61,6 +61,12 @@ def render_report_text(report: Report) -> str:
             for check in result.checks:
                 lines.append(f"    {check.verdict.value:9} {check.url}")
                 lines.append(f"              {check.reason}")
+                if check.archive is not None:
+                    when = check.archive.timestamp.date().isoformat()
+                    lines.append(f"              archived copy ({when}): {check.archive.url}")
+                if check.dead_checks > 1 and check.dead_since is not None:
+                    since = check.dead_since.date().isoformat()
+                    lines.append(f"              dead since {since} ({check.dead_checks} checks)")
         lines.append("")
     counts = ", ".join(
         f"{count} {verdict.value}" for verdict, count in report.summary().items() if count
