@@ -172,6 +172,14 @@ def _build_parser() -> argparse.ArgumentParser:
         help="the Wayback Machine to ask (default https://web.archive.org)",
     )
     verify_command.add_argument(
+        "--memento-timegate",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="also ask this Memento TimeGate (RFC 7089) when the Wayback Machine has no copy; "
+        "the cited URL is appended to it; repeatable",
+    )
+    verify_command.add_argument(
         "--drift",
         action="store_true",
         help="also compare every live page with its archived copy from the access date "
@@ -297,7 +305,11 @@ def _run_verify(arguments: argparse.Namespace) -> int:
             cassette=cassette,
             archive=None
             if arguments.no_archive
-            else ArchiveOptions(wayback_url=arguments.wayback_url, compare_drift=arguments.drift),
+            else ArchiveOptions(
+                wayback_url=arguments.wayback_url,
+                compare_drift=arguments.drift,
+                memento_timegates=tuple(arguments.memento_timegate),
+            ),
             exclude=settings.excludes if settings.exclude else None,
             progress=progress,
         )

@@ -16,7 +16,7 @@ from concurrent.futures import Executor
 import attrs
 
 from citecheck.api import parse
-from citecheck.archive import WaybackClient
+from citecheck.archive import MementoClient, WaybackClient
 from citecheck.checks import classify, needs_probe, probe_target
 from citecheck.checks.content import extract_page
 from citecheck.checks.drift import content_verdict
@@ -28,6 +28,7 @@ from citecheck.fetch.policy import FetchPolicy
 from citecheck.fetch.result import FetchResult
 from citecheck.fetch.scheduler import host_key, run_by_host
 from citecheck.model import (
+    ArchivedCopy,
     Check,
     CitationResult,
     Document,
@@ -80,9 +81,11 @@ class ArchiveOptions:
     archive call per URL at the archive's slow pace (see docs/archives.md).
     """
 
-    wayback_url: str = "https://web.archive.org"
+    wayback_url: str | None = "https://web.archive.org"
     min_interval: float = 2.5
     compare_drift: bool = False
+    memento_timegates: tuple[str, ...] = ()
+    """Memento TimeGates (RFC 7089) asked, in order, when the Wayback Machine has no copy."""
 
 
 @attrs.frozen
@@ -112,7 +115,7 @@ class _UrlChecker:
         probe: bool,
         now: Callable[[], datetime.datetime],
         contexts: dict[str, CitationContext],
-        archive: tuple[WaybackClient, Fetcher, ArchiveOptions] | None,
+        archive: _Archives | None,
     ) -> None:
         self._fetcher = fetcher
         self._cache = cache
@@ -143,15 +146,15 @@ class _UrlChecker:
             live = extract_page(result.text, result.final_url)
         copy = None
         snapshot = None
-        if self._archive is not None:
-            client, archive_fetcher, options = self._archive
-            if check.verdict in _ARCHIVE_FOR or (live is not None and options.compare_drift):
-                lookup = client.lookup(check.url, context.accessed, context.article_date)
-                copy = lookup.copy
-                if live is not None and lookup.raw_url:
-                    archived = archive_fetcher.fetch(lookup.raw_url)
-                    if archived.text and archived.status == 200:
-                        snapshot = extract_page(archived.text, check.url)
+        archives = self._archive
+        if archives is not None and (
+            check.verdict in _ARCHIVE_FOR or (live is not None and archives.options.compare_drift)
+        ):
+            copy, raw_url = archives.find(check.url, context)
+            if live is not None and raw_url:
+                archived = archives.fetcher.fetch(raw_url)
+                if archived.text and archived.status == 200:
+                    snapshot = extract_page(archived.text, check.url)
         if live is not None:
             content = content_verdict(
                 live,
@@ -193,6 +196,30 @@ class _UrlChecker:
             dead_since=self._cache.dead_since(check.url),
             dead_checks=self._cache.dead_streak(check.url),
         )
+
+
+@attrs.frozen
+class _Archives:
+    """The configured archives, asked in order: the Wayback Machine, then TimeGates."""
+
+    fetcher: Fetcher
+    options: ArchiveOptions
+    wayback: WaybackClient | None
+    timegates: tuple[MementoClient, ...]
+
+    def find(self, url: str, context: CitationContext) -> tuple[ArchivedCopy | None, str | None]:
+        """The copy nearest the access date, and where its raw body is (Wayback only)."""
+        if self.wayback is not None:
+            lookup = self.wayback.lookup(url, context.accessed, context.article_date)
+            if lookup.copy is not None:
+                return lookup.copy, lookup.raw_url
+        when = context.accessed or context.article_date
+        if when is not None:
+            for timegate in self.timegates:
+                copy = timegate.find(url, when)
+                if copy is not None:
+                    return copy, None
+        return None, None
 
 
 def _is_html(result: FetchResult) -> bool:
@@ -267,12 +294,19 @@ def verify(
             # Its own fetcher without retries: retries inside one archive call would
             # bypass the spacing the archive's rate limit needs.
             archive_fetcher = stack.enter_context(
-                Fetcher(attrs.evolve(policy, retries=0), resolver=resolver, cassette=cassette)
+                fetcher.with_policy(attrs.evolve(policy, retries=0))
             )
-            client = WaybackClient(
-                archive_fetcher, base_url=archive.wayback_url, min_interval=archive.min_interval
+            wayback = None
+            if archive.wayback_url:
+                wayback = WaybackClient(
+                    archive_fetcher,
+                    base_url=archive.wayback_url,
+                    min_interval=archive.min_interval,
+                )
+            timegates = tuple(
+                MementoClient(archive_fetcher, timegate) for timegate in archive.memento_timegates
             )
-            archive_parts = (client, archive_fetcher, archive)
+            archive_parts = _Archives(archive_fetcher, archive, wayback, timegates)
         checker = _UrlChecker(
             fetcher, cache, probe_soft_404, now, _contexts(documents), archive_parts
         )

@@ -642,6 +642,7 @@ class _Run:
     redirects: list[Redirect] = attrs.Factory(list)
     attempts: int = 1
     note: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
 
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
@@ -705,13 +706,19 @@ class Fetcher:
         sleep: Sleep = time.sleep,
         ca_bundle: str | None = None,
         cassette: Cassette | None = None,
+        _tape: Tape | None = None,
     ) -> None:
         self.policy = policy
         self.cassette = cassette
         # The cap plus one byte: that byte is how a replay knows the page was longer.
-        self._tape = Tape(cassette, max(0, policy.max_bytes) + 1) if cassette else None
+        self._tape = (
+            _tape
+            if _tape is not None
+            else (Tape(cassette, max(0, policy.max_bytes) + 1) if cassette else None)
+        )
         self._resolver: Resolver = resolver if resolver is not None else SystemResolver()
         self._sleep = sleep
+        self._ca_bundle = ca_bundle
         self._verify: bool | str = ca_bundle if ca_bundle is not None else True
         size = max(1, policy.concurrency)
         self._adapter = PinningAdapter(
@@ -734,6 +741,22 @@ class Fetcher:
     ) -> None:
         self.close()
 
+    def with_policy(self, policy: FetchPolicy) -> Fetcher:
+        """Another fetcher with ``policy`` that shares this one's resolver and open cassette.
+
+        The archive stage needs its own manners (no retries) while its exchanges
+        must land in the same cassette as the run's; two fetchers each holding the
+        cassette would each write it, and the last one would lose the other's.
+        """
+        return Fetcher(
+            policy,
+            self._resolver,
+            sleep=self._sleep,
+            ca_bundle=self._ca_bundle,
+            cassette=self.cassette,
+            _tape=self._tape,
+        )
+
     def close(self) -> None:
         """Close every pooled connection and write the cassette, if anything was recorded."""
         self._session.close()
@@ -746,14 +769,24 @@ class Fetcher:
 
     # -- the public entry point ------------------------------------------
 
-    def fetch(self, url: str) -> FetchResult:
-        """Fetch ``url`` (GET, redirects followed by hand); never raises for network trouble."""
+    def fetch(self, url: str, *, headers: tuple[tuple[str, str], ...] = ()) -> FetchResult:
+        """Fetch ``url`` (GET, redirects followed by hand); never raises for network trouble.
+
+        ``headers`` are added to this request only, after the policy's (a Memento
+        lookup's ``Accept-Datetime``); like the policy's, origin-bound ones are not
+        sent to another origin on redirect.
+        """
         fetched_at = datetime.datetime.now(datetime.UTC)
         started = time.monotonic()
         total = max(0.0, self.policy.total_deadline)
         watchdog = _Watchdog()
         run = _Run(
-            url=url, started=started, deadline=started + total, total=total, watchdog=watchdog
+            url=url,
+            started=started,
+            deadline=started + total,
+            total=total,
+            watchdog=watchdog,
+            headers=headers,
         )
         _local.watchdog = watchdog
         try:
@@ -798,7 +831,7 @@ class Fetcher:
         visited: set[tuple[str, str]] = set()
         current = run.url
         while True:
-            target = self._prepare(current, jar, origin, credentials)
+            target = self._prepare(current, jar, origin, credentials, run.headers)
             if isinstance(target, _Failure):
                 return self._stopped(run, _Stop(target, current))
             key = (target.request.url or "", target.request.headers.get("Cookie", ""))
@@ -865,6 +898,7 @@ class Fetcher:
         parts: SplitResult,
         origin: tuple[str, str, int],
         credentials: tuple[str, str] | None,
+        extra: tuple[tuple[str, str], ...] = (),
     ) -> dict[str, str]:
         headers = {
             "User-Agent": self.policy.user_agent,
@@ -872,7 +906,7 @@ class Fetcher:
             "Accept-Encoding": ACCEPT_ENCODING,
         }
         same_origin = _same_origin(origin, _origin(parts))
-        for name, value in self.policy.headers:
+        for name, value in (*self.policy.headers, *extra):
             lowered = name.lower()
             if lowered == "host" or (lowered in _ORIGIN_BOUND_HEADERS and not same_origin):
                 continue
@@ -892,11 +926,12 @@ class Fetcher:
         jar: requests.cookies.RequestsCookieJar,
         origin: tuple[str, str, int],
         credentials: tuple[str, str] | None,
+        extra_headers: tuple[tuple[str, str], ...] = (),
     ) -> _Target | _Failure:
         try:
             parts = urlsplit(url)
             _ = parts.port  # raises ValueError for a port out of range
-            headers = self._headers_for(parts, origin, credentials)
+            headers = self._headers_for(parts, origin, credentials, extra_headers)
             bare = urlunsplit(_without_userinfo(parts)._replace(fragment=""))
             request = _PinnedRequest()
             request.prepare(method="GET", url=bare, headers=headers, cookies=jar)

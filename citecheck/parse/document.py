@@ -48,8 +48,8 @@ def parse_document(raw_text: str, source: str = "<string>") -> Document:
         _with_claims(citation, claims_by_label.get(citation.label, ())) for citation in footnotes
     ]
 
-    parenthetical = _parenthetical_citations(body, header.published, claims)
-    inline = _inline_citations(body_urls, claims)
+    parenthetical = parenthetical_citations(body, header.published, claims)
+    inline = inline_citations(body_urls, claims)
 
     warnings = []
     if not text.strip():
@@ -121,9 +121,10 @@ def _with_claims(citation: Citation, claims: Iterable[Claim]) -> Citation:
     return attrs.evolve(citation, claims=tuple(claims))
 
 
-def _parenthetical_citations(
+def parenthetical_citations(
     body: str, published: datetime.date | None, claims: ClaimFinder
 ) -> list[Citation]:
+    """Citations of kind ``parenthetical`` for the body's ``(Publisher, date)`` sources."""
     citations = []
     for number, found in enumerate(find_parenthetical_sources(body, published), start=1):
         warnings = []
@@ -148,7 +149,8 @@ def _parenthetical_citations(
     return citations
 
 
-def _inline_citations(body_urls: list[FoundUrl], claims: ClaimFinder) -> list[Citation]:
+def inline_citations(body_urls: list[FoundUrl], claims: ClaimFinder) -> list[Citation]:
+    """Citations of kind ``inline`` for the bare URLs found in the body."""
     citations = []
     for number, found in enumerate(body_urls, start=1):
         citations.append(

@@ -28,6 +28,7 @@ _TERMINATOR = re.compile(r"[.!?]+")
 _WORD_BEFORE = re.compile(r"([\w.]{1,12})$")
 
 
+_TRAILING_MARKERS = re.compile(r"(?:\[\^?\d{1,4}\]|\^\d{1,4}|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4}){1,8}")
 _INTERESTING = re.compile(r"[“”«»„‘’\".!?]|\n[ \t]*\n")
 
 
@@ -62,6 +63,9 @@ def sentence_bounds(text: str) -> list[int]:
             next_start = _skip_space(text, index)
             if next_start < length and next_start > starts[-1]:
                 starts.append(next_start)
+            # The rest of a run of blank lines is already skipped: scanning it again
+            # for each of its lines would be quadratic.
+            resume = next_start
         elif expected_closers and char == expected_closers[-1]:
             expected_closers.pop()
         elif char in _QUOTE_PAIRS:
@@ -77,6 +81,11 @@ def sentence_bounds(text: str) -> list[int]:
             stop = end.end() if end else index + 1
             while stop < length and text[stop] in _CLOSING_QUOTES + '")':
                 stop += 1
+            # Note markers after the full stop ("…in 2022.¹ Officials", "…said.[3] The")
+            # belong to the sentence they follow.
+            marker = _TRAILING_MARKERS.match(text, stop)
+            if marker:
+                stop = marker.end()
             next_start = _skip_space(text, stop)
             if (
                 next_start > stop

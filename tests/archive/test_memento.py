@@ -8,7 +8,6 @@ import pytest
 
 from citecheck.archive.memento import MementoClient
 from citecheck.fetch.client import Fetcher
-from citecheck.fetch.policy import FetchPolicy
 from tests.archive.conftest import FakeClock
 from tests.archive.standin_wayback import Archived, StandinWayback
 
@@ -133,23 +132,10 @@ class TestManners:
             assert client.stopped is not None and "not asked again" in later.reason
             assert len(archive.cdx_calls) == 1
 
-    def test_factory_gets_the_header(self, fetcher: Fetcher, clock: FakeClock) -> None:
-        """A fetcher factory receives the run's policy with Accept-Datetime added."""
-        policies: list[FetchPolicy] = []
-
-        def factory(policy: FetchPolicy) -> Fetcher:
-            policies.append(policy)
-            return Fetcher(policy)
-
+    def test_accept_datetime_is_sent_per_request(self, fetcher: Fetcher, clock: FakeClock) -> None:
+        """The fetcher's per-request headers carry Accept-Datetime; its policy is untouched."""
         with StandinWayback(HISTORY, clock=clock) as archive:
-            client = MementoClient(
-                fetcher,
-                archive.base + "/web/",
-                fetcher_factory=factory,
-                clock=clock,
-                sleep=clock.sleep,
-            )
+            client = MementoClient(fetcher, archive.base + "/web/", clock=clock, sleep=clock.sleep)
             assert client.find(PAGE, datetime.date(2023, 4, 14)) is not None
-        (policy,) = policies
-        assert ("Accept-Datetime", "Fri, 14 Apr 2023 23:59:59 GMT") in policy.headers
-        assert policy.allowed_networks == fetcher.policy.allowed_networks
+            assert archive.timegate_headers[-1] == "Fri, 14 Apr 2023 23:59:59 GMT"
+        assert not any(name == "Accept-Datetime" for name, _ in fetcher.policy.headers)

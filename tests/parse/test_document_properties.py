@@ -134,3 +134,14 @@ class TestPathological:
         document = citecheck.parse_text("Body[1].\n\n" + notes)
         assert len(document.citations) == 5000
         assert document.footnote("4321").urls == ("https://example.org/4321",)
+
+
+class TestBlankLines:
+    """Long runs of blank lines (code blocks blanked by the Markdown reader) stay linear."""
+
+    def test_many_blank_lines(self) -> None:
+        """300,000 blank lines between two sentences parse at once."""
+        document = citecheck.parse_text(
+            "A claim[1].\n" + "\n" * 300_000 + "[1] “T”, S, https://a.example/x."
+        )
+        assert document.citations[0].urls == ("https://a.example/x",)

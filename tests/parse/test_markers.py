@@ -113,3 +113,22 @@ class TestClaims:
         body = "He said “one two three four five” and then " + "x " * 100 + "later[1]."
         claim = ClaimFinder(body).claim_for_marker(find_markers(body, {"1"})[0])
         assert claim.quote is None
+
+
+class TestMarkersAfterFullStop:
+    """A marker after the full stop belongs to the sentence before it."""
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            "Volumes hit a record in 2022.¹ Officials said more. Later text.",
+            "Volumes hit a record in 2022.[1] Officials said more. Later text.",
+            "Volumes hit a record in 2022.^1 Officials said more. Later text.",
+            "Volumes hit a record in 2022.[^1] Officials said more. Later text.",
+        ],
+    )
+    def test_claim_is_the_sentence_before(self, body: str) -> None:
+        """The claim ends at the marker, not at the end of the paragraph."""
+        claim = ClaimFinder(body).claim_for_marker(find_markers(body, {"1"})[0])
+        assert claim.text.startswith("Volumes hit a record in 2022.")
+        assert "Officials" not in claim.text

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from citecheck.fetch.cassette import Cassette
 from citecheck.fetch.policy import FetchPolicy
 from citecheck.model import Report, Verdict
 from citecheck.testing import Route, StandinWeb
@@ -178,3 +179,51 @@ class TestCommandLine:
         assert dead["verdict"] == "dead"
         assert "/web/20230410093000/" in dead["archive"]["url"]
         assert dead["archive"]["timestamp"] == "2023-04-10T09:30:00Z"
+
+
+class TestMementoAndReplay:
+    """TimeGates as a fallback, and archive lookups replayed from a cassette."""
+
+    def test_memento_timegate_fallback(
+        self, stand_ins: tuple[StandinWeb, StandinWayback], tmp_path: Path
+    ) -> None:
+        """Without the Wayback CDX API, a TimeGate gives the dead link its copy."""
+        web, wayback = stand_ins
+        article = _article(web, tmp_path)
+        archive = ArchiveOptions(wayback_url=None, memento_timegates=(wayback.base + "/web/",))
+        report = verify(article, policy=POLICY, archive=archive)
+        verdict, check = _check(report, "1")
+        assert verdict is Verdict.DEAD
+        assert check.archive is not None
+        assert check.archive.timestamp.date().isoformat() in {"2023-04-10", "2023-04-20"}
+        assert check.archive.source == "127.0.0.1"
+
+    def test_archive_lookups_replay_offline(self, tmp_path: Path) -> None:
+        """A recorded run with archive lookups replays identically with every server stopped."""
+        cassette = Cassette(tmp_path / "run.yaml", "once")
+        with StandinWeb({"site": SITE}) as web:
+            base = web.base("site")
+            captures = [Archived("20230410093000", base + path, body=THEN[path]) for path in THEN]
+            with StandinWayback(captures) as wayback:
+                article = _article(web, tmp_path)
+                archive = ArchiveOptions(
+                    wayback_url=wayback.base, min_interval=0.0, compare_drift=True
+                )
+                recorded = verify(article, policy=POLICY, archive=archive, cassette=cassette)
+        replayed = verify(
+            article, policy=POLICY, archive=archive, cassette=Cassette(cassette.path, "none")
+        )
+
+        def essence(report: Report) -> list[tuple[str, str, str | None, float | None]]:
+            return [
+                (
+                    r.citation.label,
+                    r.verdict.value,
+                    r.checks[0].archive.url if r.checks[0].archive else None,
+                    r.checks[0].title_match,
+                )
+                for r in report.documents[0].citations
+            ]
+
+        assert essence(replayed) == essence(recorded)
+        assert essence(recorded)[0][2] is not None  # the dead link's copy came from the archive

@@ -169,16 +169,18 @@ class TestLimits:
             sys.executable, "-m", "citecheck", "verify", "--no-cache", "--no-archive", "--quiet",
             "--allow-network", "127.0.0.1/32", "-o", str(out), str(path),
         ]  # fmt: skip
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        # wait4 gives this child's own peak RSS, not the largest of all children so far.
-        _, status, usage = os.wait4(process.pid, 0)
+        errors = tmp_path / "stderr.txt"
+        with errors.open("wb") as stderr:
+            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
+            # wait4 gives this child's own peak RSS, not the largest of all children so far.
+            _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
-        assert process.returncode == 0
+        assert process.returncode == 0, errors.read_text(encoding="utf-8", errors="replace")
         check = json.loads(out.read_text(encoding="utf-8"))["documents"][0]["citations"][0][
             "checks"
         ][0]
         assert check["bytes"] <= 2 * 1024 * 1024
-        assert usage.ru_maxrss < 200 * 1024  # kilobytes on Linux
+        assert usage.ru_maxrss < 200 * 1024, usage.ru_maxrss  # kilobytes on Linux
 
     def test_hung_server(self, tmp_path: Path) -> None:
         """A server that accepts and never answers costs at most the timeouts."""
