@@ -2,8 +2,9 @@
 
 Exit codes: 0 success (for ``verify``: no verdict in ``--fail-on``), 1 a
 ``--fail-on`` verdict occurred, 2 usage or input error (a file that is
-missing, binary or undecodable; a cache that is not a cache). Errors are one
-line on stderr, never a traceback.
+missing, binary or undecodable; a cache that is not a cache), 130
+interrupted (Ctrl-C or SIGTERM; the partial report is still written). Errors
+are one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ import datetime
 import ipaddress
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from citecheck._version import __version__
 from citecheck.api import parse
-from citecheck.errors import CitecheckError, InputError
-from citecheck.model import DEFAULT_FAIL_ON, Document, Report, Verdict
+from citecheck.errors import CitecheckError, InputError, InterruptedRun
+from citecheck.model import DEFAULT_FAIL_ON, Check, Document, Report, Verdict
 from citecheck.report import REPORT_FORMATS, render_report
 from citecheck.report.json_report import render_json
 from citecheck.report.text_report import render_text
@@ -30,6 +33,7 @@ from citecheck.verify import failing_verdicts
 EXIT_OK = 0
 EXIT_FAILED_CHECKS = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 
 
 _PARSE_RENDERERS: dict[str, Callable[[Sequence[Document]], str]] = {
@@ -186,6 +190,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "(one archive call per URL, at the archive's pace)",
     )
     verify_command.add_argument(
+        "--resume",
+        metavar="REPORT.json",
+        help="continue an interrupted run: reuse the checks of its partial JSON report",
+    )
+    verify_command.add_argument(
         "--quiet", "-q", action="store_true", help="no progress bar or summary line on stderr"
     )
 
@@ -295,24 +304,33 @@ def _run_verify(arguments: argparse.Namespace) -> int:
         cache = CheckCache.in_memory(max_age=max_age)
     else:
         cache = CheckCache(arguments.cache or default_cache_path(), max_age=max_age)
+    reuse = _resumed_checks(arguments.resume) if arguments.resume else None
     total = len({url for document in documents for c in document.citations for url in c.urls})
     with cache, Progress(total, quiet=arguments.quiet) as progress:
-        report = verify(
-            documents,
-            policy=policy,
-            cache=cache,
-            probe_soft_404=not arguments.no_probe,
-            cassette=cassette,
-            archive=None
-            if arguments.no_archive
-            else ArchiveOptions(
-                wayback_url=arguments.wayback_url,
-                compare_drift=arguments.drift,
-                memento_timegates=tuple(arguments.memento_timegate),
-            ),
-            exclude=settings.excludes if settings.exclude else None,
-            progress=progress,
-        )
+        try:
+            report = verify(
+                documents,
+                policy=policy,
+                cache=cache,
+                probe_soft_404=not arguments.no_probe,
+                cassette=cassette,
+                archive=None
+                if arguments.no_archive
+                else ArchiveOptions(
+                    wayback_url=arguments.wayback_url,
+                    compare_drift=arguments.drift,
+                    memento_timegates=tuple(arguments.memento_timegate),
+                ),
+                exclude=settings.excludes if settings.exclude else None,
+                progress=progress,
+                reuse=reuse,
+            )
+        except InterruptedRun as interrupted:
+            # Nothing checked is lost: the partial report is written as asked,
+            # marked incomplete, and --resume picks it up.
+            _emit(interrupted.report, arguments.format, fail_on, arguments.output, confirm_dead)
+            _error(str(interrupted))
+            return EXIT_INTERRUPTED
     _emit(report, arguments.format, fail_on, arguments.output, confirm_dead)
     if failed:
         return EXIT_USAGE
@@ -321,17 +339,32 @@ def _run_verify(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _run_report(arguments: argparse.Namespace) -> int:
+def _load_report(path: str) -> Report:
     from citecheck.report.load import report_from_dict
 
     try:
-        with open(arguments.report, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
     except FileNotFoundError:
-        raise InputError(f"{arguments.report}: no such file") from None
+        raise InputError(f"{path}: no such file") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{arguments.report}: not a JSON report ({exc})") from None
-    report = report_from_dict(data)
+        raise InputError(f"{path}: not a JSON report ({exc})") from None
+    return report_from_dict(data)
+
+
+def _resumed_checks(path: str) -> dict[str, Check]:
+    """The finished checks of a saved report, by URL, to be reused as they are."""
+    report = _load_report(path)
+    return {
+        check.url: check
+        for document in report.documents
+        for result in document.citations
+        for check in result.checks
+    }
+
+
+def _run_report(arguments: argparse.Namespace) -> int:
+    report = _load_report(arguments.report)
     fail_on = _first(arguments.fail_on, DEFAULT_FAIL_ON)
     _emit(report, arguments.format, fail_on, arguments.output)
     return EXIT_FAILED_CHECKS if failing_verdicts(report, fail_on) else EXIT_OK
@@ -363,6 +396,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = _build_parser()
     arguments = parser.parse_args(argv)
+    # SIGTERM (a CI job cancelled, a container stopped) ends a run as Ctrl-C does,
+    # so that the partial report is written rather than lost.
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
     runners = {"parse": _run_parse, "verify": _run_verify, "report": _run_report}
     try:
         return runners[arguments.command](arguments)
@@ -378,7 +415,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         _error("interrupted")
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

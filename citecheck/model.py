@@ -276,6 +276,9 @@ class Report:
 
     documents: tuple[DocumentResult, ...] = ()
     generated_at: datetime.datetime | None = None
+    incomplete: bool = False
+    """The run was interrupted: ``pending`` URLs were not checked (see ``--resume``)."""
+    pending: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
 
     def summary(self) -> dict[Verdict, int]:
         """How many citations got each verdict, every verdict listed."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 import contextlib
 import datetime
 import os
-from collections.abc import Callable, Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 
 import attrs
@@ -20,6 +21,7 @@ from citecheck.archive import MementoClient, WaybackClient
 from citecheck.checks import classify, needs_probe, probe_target
 from citecheck.checks.content import extract_page
 from citecheck.checks.drift import content_verdict
+from citecheck.errors import InterruptedRun
 from citecheck.fetch.addresses import Resolver
 from citecheck.fetch.cache import CheckCache
 from citecheck.fetch.cassette import Cassette
@@ -99,6 +101,8 @@ class CitationContext:
     quotes: tuple[str, ...] = ()
     accessed: datetime.date | None = None
     article_date: datetime.date | None = None
+    archived: ArchivedCopy | None = None
+    """An archived copy the citation already names (Wikipedia's ``archive-url``)."""
 
 
 _ARCHIVE_FOR = frozenset({Verdict.DEAD, Verdict.SOFT_404, Verdict.PARKED, Verdict.DRIFTED})
@@ -155,6 +159,8 @@ class _UrlChecker:
                 archived = archives.fetcher.fetch(raw_url)
                 if archived.text and archived.status == 200:
                     snapshot = extract_page(archived.text, check.url)
+        if copy is None and context.archived is not None:
+            copy = context.archived
         if live is not None:
             content = content_verdict(
                 live,
@@ -208,7 +214,13 @@ class _Archives:
     timegates: tuple[MementoClient, ...]
 
     def find(self, url: str, context: CitationContext) -> tuple[ArchivedCopy | None, str | None]:
-        """The copy nearest the access date, and where its raw body is (Wayback only)."""
+        """The copy nearest the access date, and where its raw body is (Wayback only).
+
+        A copy the citation names itself wins: an editor chose it, and asking the
+        archive again would only spend its rate limit.
+        """
+        if context.archived is not None:
+            return context.archived, _raw_wayback_url(context.archived.url)
         if self.wayback is not None:
             lookup = self.wayback.lookup(url, context.accessed, context.article_date)
             if lookup.copy is not None:
@@ -222,6 +234,33 @@ class _Archives:
         return None, None
 
 
+_WAYBACK_PATH = re.compile(r"^(https?://[^/]+/web/)(\d{4,14})(?:[a-z]{2}_)?/(.+)$")
+
+
+def _named_archive(url: str | None, date: datetime.date | None) -> ArchivedCopy | None:
+    """The citation's own archive link as an ArchivedCopy, timed by its date or its URL."""
+    if not url:
+        return None
+    match = _WAYBACK_PATH.match(url)
+    if date is not None:
+        when = datetime.datetime.combine(date, datetime.time(), datetime.UTC)
+    elif match:
+        stamp = match.group(2).ljust(14, "0")
+        try:
+            when = datetime.datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=datetime.UTC)
+        except ValueError:
+            return None
+    else:
+        return None
+    return ArchivedCopy(url=url, timestamp=when, source="citation")
+
+
+def _raw_wayback_url(url: str) -> str | None:
+    """The unmodified-body address (``id_``) of a Wayback snapshot link, if it is one."""
+    match = _WAYBACK_PATH.match(url)
+    return f"{match.group(1)}{match.group(2)}id_/{match.group(3)}" if match else None
+
+
 def _is_html(result: FetchResult) -> bool:
     return (result.content_type or "").endswith(("html", "xml")) or (
         result.content_type is None and "<html" in (result.text or "")[:2000].lower()
@@ -233,6 +272,9 @@ def _contexts(documents: Sequence[Document]) -> dict[str, CitationContext]:
     for document in documents:
         for citation in document.citations:
             quotes = tuple(claim.quote for claim in citation.claims if claim.quote)
+            if citation.quote:
+                quotes = (citation.quote, *quotes)
+            archived = _named_archive(citation.archive_url, citation.archive_date)
             for url in citation.urls:
                 contexts.setdefault(
                     url,
@@ -241,6 +283,7 @@ def _contexts(documents: Sequence[Document]) -> dict[str, CitationContext]:
                         quotes=quotes,
                         accessed=citation.accessed,
                         article_date=document.published or citation.date,
+                        archived=archived,
                     ),
                 )
     return contexts
@@ -262,6 +305,7 @@ def verify(
     archive: ArchiveOptions | None = None,
     exclude: Callable[[str], bool] | None = None,
     progress: Callable[[Check], None] | None = None,
+    reuse: Mapping[str, Check] | None = None,
     now: Callable[[], datetime.datetime] = _utcnow,
 ) -> Report:
     """Check every URL cited by the given documents (parsed or paths).
@@ -274,7 +318,12 @@ def verify(
     checks; ``progress`` is called with each check as it completes. With
     ``archive``, dead, soft-404 and parked URLs get the archived copy nearest the
     citation's access date (and live pages are compared with it for drift when
-    ``archive.compare_drift`` is set).
+    ``archive.compare_drift`` is set). Checks in ``reuse`` (from an interrupted
+    run's report) are taken as they are, without fetching.
+
+    Ctrl-C (KeyboardInterrupt) during the run raises
+    :class:`citecheck.errors.InterruptedRun` carrying a partial report of every
+    check that finished, marked incomplete, with the URLs still pending.
     """
     if isinstance(sources, Document | str | os.PathLike):
         sources = [sources]
@@ -310,16 +359,37 @@ def verify(
         checker = _UrlChecker(
             fetcher, cache, probe_soft_404, now, _contexts(documents), archive_parts
         )
-        checks = run_by_host(
-            urls,
-            checker,
-            key=host_key,
-            concurrency=policy.concurrency,
-            per_host=policy.per_host_concurrency,
-            per_host_delay=policy.per_host_delay,
-            executor=executor,
-            on_result=None if progress is None else lambda _url, check: progress(check),
-        )
+        finished: dict[str, Check] = dict(reuse or {})
+
+        def on_result(url: str, check: Check) -> None:
+            finished[url] = check
+            if progress is not None:
+                progress(check)
+
+        wanted = set(urls)
+        for url, check in finished.items():
+            if progress is not None and url in wanted:
+                progress(check)
+        try:
+            run_by_host(
+                [url for url in urls if url not in finished],
+                checker,
+                key=host_key,
+                concurrency=policy.concurrency,
+                per_host=policy.per_host_concurrency,
+                per_host_delay=policy.per_host_delay,
+                executor=executor,
+                on_result=on_result,
+            )
+        except KeyboardInterrupt:
+            partial = Report(
+                documents=tuple(_document_result(document, finished) for document in documents),
+                generated_at=now(),
+                incomplete=True,
+                pending=tuple(dict.fromkeys(url for url in urls if url not in finished)),
+            )
+            raise InterruptedRun(partial) from None
+        checks = finished
     return Report(
         documents=tuple(_document_result(document, checks) for document in documents),
         generated_at=now(),

@@ -101,7 +101,12 @@ def run_by_host(
                 results[item] = future.result()
                 if on_result is not None:
                     on_result(item, results[item])
-    finally:
+    except BaseException:
+        # Interrupted (Ctrl-C, SIGTERM): drop what has not started and do not wait
+        # for what is in flight; the caller reports what finished.
         if own_executor:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    if own_executor:
+        pool.shutdown(wait=True, cancel_futures=True)
     return results

@@ -10,7 +10,16 @@ from collections.abc import Collection
 
 from citecheck.model import Report, Verdict
 
-REPORT_FORMATS = ("json", "text", "markdown", "html", "junit", "sarif", "github")
+REPORT_FORMATS = (
+    "json",
+    "text",
+    "markdown",
+    "html",
+    "junit",
+    "sarif",
+    "github",
+    "wikitext-fixes",
+)
 
 
 def render_report(
@@ -50,4 +59,8 @@ def render_report(
         from citecheck.report.github import render_github_annotations
 
         return render_github_annotations(report, fail_on, confirm_dead=confirm_dead)
+    if format_name == "wikitext-fixes":
+        from citecheck.report.wikitext_fixes import render_template_updates
+
+        return render_template_updates(report)
     raise ValueError(f"unknown report format {format_name!r}; formats are {REPORT_FORMATS}")

@@ -152,12 +152,17 @@ def document_result_to_dict(result: DocumentResult) -> dict[str, Any]:
 
 def report_to_dict(report: Report) -> dict[str, Any]:
     """The whole verify report as a JSON-ready dict."""
-    return {
+    data: dict[str, Any] = {
         "schema": SCHEMA,
         "generated_at": _utc_iso(report.generated_at),
         "summary": {verdict.value: count for verdict, count in report.summary().items()},
         "documents": [document_result_to_dict(document) for document in report.documents],
     }
+    if report.incomplete:
+        # Only interrupted runs carry these, so a finished report reads as before.
+        data["incomplete"] = True
+        data["pending"] = list(report.pending)
+    return data
 
 
 def render_report_json(report: Report) -> str:

@@ -225,6 +225,8 @@ def report_from_dict(data: Mapping[str, Any]) -> Report:
         return Report(
             documents=tuple(_document(document) for document in data["documents"]),
             generated_at=_datetime(data.get("generated_at")),
+            incomplete=bool(data.get("incomplete", False)),
+            pending=tuple(data.get("pending", ())),
         )
     except ValueError as error:
         # The schema checks the shape of dates; this catches 2023-02-30 and the like.
