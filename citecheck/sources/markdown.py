@@ -34,11 +34,10 @@ from citecheck.errors import InputError
 from citecheck.model import Citation, CitationKind, Claim, Document
 from citecheck.parse.backrefs import resolve_back_references
 from citecheck.parse.dates import infer_day_first, parse_date
-from citecheck.parse.document import citation_from_note
+from citecheck.parse.document import citation_from_note, parenthetical_citations
 from citecheck.parse.header import read_header
 from citecheck.parse.markers import ClaimFinder, Marker
 from citecheck.parse.normalize import normalize_text
-from citecheck.parse.parenthetical import find_parenthetical_sources
 from citecheck.parse.sentences import sentence_around, sentence_bounds
 from citecheck.parse.urls import find_urls
 from citecheck.sources.text import decode_bytes
@@ -226,29 +225,10 @@ def _note_citation(note: Note, day_first: bool | None, source_format: str) -> Ci
 def _parenthetical(
     body: str, published: datetime.date | None, claims: ClaimFinder, source_format: str
 ) -> list[Citation]:
-    citations = []
-    for number, found in enumerate(find_parenthetical_sources(body, published), start=1):
-        warnings = []
-        if found.date is None:
-            warnings.append(
-                f"{found.raw!r} gives no year and the article has no publication date "
-                "to take it from"
-            )
-        citations.append(
-            Citation(
-                id=f"paren-{number}",
-                label=str(number),
-                kind=CitationKind.PARENTHETICAL,
-                text=" ".join(found.raw.split()),
-                publisher=found.publisher,
-                date=found.date,
-                claims=(claims.claim_for_span(found.start, found.end),),
-                line=claims.line_of(found.start),
-                warnings=tuple(warnings),
-                source_format=source_format,
-            )
-        )
-    return citations
+    return [
+        attrs.evolve(citation, source_format=source_format)
+        for citation in parenthetical_citations(body, published, claims)
+    ]
 
 
 def _merge(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
