@@ -104,10 +104,11 @@ class ClaimFinder:
     def claim_for_marker(self, marker: Marker) -> Claim:
         """The sentence a marker supports, with the quotation it follows if any."""
         position = marker.start
-        start, end = sentence_around(self._starts, self._body, position)
+        start, end = _bounded(*sentence_around(self._starts, self._body, position), position)
         if not self._body[start:position].strip(" \t\n.,;:"):
             # The marker opens its sentence, so it trails the previous one.
-            start, end = sentence_around(self._starts, self._body, max(start - 1, 0))
+            previous = sentence_around(self._starts, self._body, max(start - 1, 0))
+            start, end = _bounded(*previous, position)
             end = max(end, position)
             end = self._trim(start, end)
         else:
@@ -118,7 +119,9 @@ class ClaimFinder:
 
     def claim_for_span(self, span_start: int, span_end: int) -> Claim:
         """The sentence containing a parenthetical source or an inline URL."""
-        start, end = sentence_around(self._starts, self._body, span_start)
+        start, end = _bounded(
+            *sentence_around(self._starts, self._body, span_start), span_start, span_end
+        )
         end = max(end, span_end)
         text = _clean(self._body[start:end])
         return Claim(text=text, quote=None, start=start, end=end, line=self.line_of(start))
@@ -144,6 +147,18 @@ class ClaimFinder:
         if len(quote.split()) < _MIN_QUOTE_WORDS:
             return None
         return quote
+
+
+# A "sentence" with no full stop can be megabytes long (a scraped list, a run of
+# URLs); each of its k markers would copy all of it, k × n in time and memory.
+# No real claim is longer than this, so the sentence is cut around the marker.
+_CLAIM_BEFORE = 1500
+_CLAIM_AFTER = 500
+
+
+def _bounded(start: int, end: int, position: int, span_end: int | None = None) -> tuple[int, int]:
+    """The sentence ``start..end`` cut to a window around ``position``."""
+    return max(start, position - _CLAIM_BEFORE), min(end, (span_end or position) + _CLAIM_AFTER)
 
 
 def _clean(text: str) -> str:
