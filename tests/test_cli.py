@@ -147,3 +147,22 @@ class TestLargeInput:
         assert [c["urls"][0] for c in document["citations"]] == [
             f"https://example.org/{n}" for n in range(1, 21)
         ]
+
+
+class TestAtomicReport:
+    """A report write that fails halfway leaves the previous report intact."""
+
+    def test_failed_write_keeps_old_report(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The old file survives a failing rename, and no temporary file is left behind."""
+        target = tmp_path / "report.json"
+        target.write_text("previous report", encoding="utf-8")
+
+        def broken_replace(source: str, destination: str) -> None:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr("citecheck.cli.os.replace", broken_replace)
+        assert main(["parse", "-o", str(target), str(SEED)]) == 2
+        assert target.read_text(encoding="utf-8") == "previous report"
+        assert [path.name for path in tmp_path.iterdir()] == ["report.json"]
