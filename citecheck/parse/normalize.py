@@ -49,6 +49,35 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 )
 
 
+# A line of printable ASCII (tabs allowed) is one ftfy leaves as it is with the
+# configuration above: mojibake, ligatures, wide characters, odd line breaks and
+# surrogates all need non-ASCII characters, and terminal escapes and control
+# characters are outside this class. Most lines of English notes are such lines,
+# and ftfy's per-line encoding trials were a fifth of the parse time
+# (benchmarks/RESULTS.md), so only the other lines go through ftfy.
+_NEEDS_FTFY = re.compile("[^\t\x20-\x7e]")
+
+
+def _fix_lines(text: str) -> str:
+    """``ftfy.fix_text`` applied line by line, skipping lines it would not change.
+
+    ftfy itself fixes a text one ``\n``-terminated segment at a time, so fixing
+    each segment separately gives the same result.
+    """
+    if not _NEEDS_FTFY.search(text.replace("\n", "")):
+        return text
+    segments = text.split("\n")
+    last = len(segments) - 1
+    out = []
+    for index, segment in enumerate(segments):
+        if index < last:
+            segment += "\n"
+        if _NEEDS_FTFY.search(segment, 0, len(segment) - (index < last)):
+            segment = ftfy.fix_text(segment, _FTFY_CONFIG)
+        out.append(segment)
+    return "".join(out)
+
+
 def _repair_swapped_run(match: re.Match[str]) -> str:
     run = match.group(0)
     if any(ord(char) & 0xFF for char in run):
@@ -90,7 +119,7 @@ def normalize_text(text: str) -> str:
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = repair_swapped_utf16(text)
-    text = ftfy.fix_text(text, _FTFY_CONFIG)
+    text = _fix_lines(text)
     text = _INVISIBLE.sub("", text)
     text = _SPACE_LIKE.sub(" ", text)
     return unicodedata.normalize("NFC", text)

