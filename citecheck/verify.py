@@ -11,6 +11,7 @@ import contextlib
 import datetime
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 
@@ -127,6 +128,26 @@ class _UrlChecker:
         self._now = now
         self._contexts = contexts
         self._archive = archive
+        self._new_probe_memo()
+
+    def _new_probe_memo(self) -> None:
+        # One probe per directory is shared by every URL in it (see probe_url);
+        # the lock per probe URL makes concurrent workers wait for one fetch.
+        self._probes: dict[str, FetchResult] = {}
+        self._probe_locks: dict[str, threading.Lock] = {}
+        self._probe_locks_guard = threading.Lock()
+
+    def __getstate__(self) -> dict[str, object]:
+        # Executors that ship work to other processes (Dask) pickle the checker;
+        # locks do not pickle, and each process keeps its own probe memo.
+        state = self.__dict__.copy()
+        for name in ("_probes", "_probe_locks", "_probe_locks_guard"):
+            state.pop(name)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._new_probe_memo()
 
     def __call__(self, url: str) -> Check:
         if self._cache is not None:
@@ -136,12 +157,20 @@ class _UrlChecker:
         result = self._fetcher.fetch(url)
         probe_result = None
         if self._probe and needs_probe(result):
-            probe_result = self._fetcher.fetch(probe_target(result))
+            probe_result = self._probe_once(probe_target(result))
         check = check_from_fetch(result, probe_result)
         check = self._with_content_and_archive(check, result)
         if self._cache is not None:
             self._cache.record(check)
         return self._with_history(check)
+
+    def _probe_once(self, url: str) -> FetchResult:
+        with self._probe_locks_guard:
+            lock = self._probe_locks.setdefault(url, threading.Lock())
+        with lock:
+            if url not in self._probes:
+                self._probes[url] = self._fetcher.fetch(url)
+            return self._probes[url]
 
     def _with_content_and_archive(self, check: Check, result: FetchResult) -> Check:
         context = self._contexts.get(check.url, CitationContext())

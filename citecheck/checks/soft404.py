@@ -375,18 +375,21 @@ def probe_url(url: str) -> str:
     ``https://x.org/news/2020/story.html?id=3`` gives
     ``https://x.org/news/2020/citecheck-probe-<12 hex>.html``: same directory and
     file extension (so that it reaches the same handler), no query, no
-    credentials, and the first 12 hex digits of the URL's SHA-256. No
+    credentials. The 12 hex digits are the SHA-256 of the directory and the
+    extension, so every URL of one directory shares one probe: a site's 404
+    behaviour is a property of the handler, and one probe per directory rather
+    than per URL halves the requests of a run (benchmarks/RESULTS.md). No
     randomness: a recorded run replays the same probe.
     """
-    digest = hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()[:12]
-    name = PROBE_PREFIX + digest
     try:
         parts = urllib.parse.urlsplit(url)
     except ValueError:
-        return f"{url.rstrip('/')}/{name}"
+        digest = hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        return f"{url.rstrip('/')}/{PROBE_PREFIX}{digest}"
     netloc = parts.netloc.rpartition("@")[2]
     parent, _, last = parts.path.rstrip("/").rpartition("/")
     stem, dot, extension = last.rpartition(".")
+    suffix = ""
     if (
         dot
         and stem
@@ -395,8 +398,12 @@ def probe_url(url: str) -> str:
         and extension.isalnum()
         and not extension.isdigit()
     ):
-        name += "." + extension
-    return urllib.parse.urlunsplit((parts.scheme, netloc, f"{parent}/{name}", "", ""))
+        suffix = "." + extension
+    directory = f"{parts.scheme}://{netloc.lower()}{parent}/*{suffix}"
+    digest = hashlib.sha256(directory.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return urllib.parse.urlunsplit(
+        (parts.scheme, netloc, f"{parent}/{PROBE_PREFIX}{digest}{suffix}", "", "")
+    )
 
 
 def probe_target(result: FetchResult) -> str:

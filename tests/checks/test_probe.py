@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import urllib.parse
 
 import pytest
@@ -41,9 +42,15 @@ class TestProbeUrl:
         ],
     )
     def test_shape(self, url: str, expected_path: str) -> None:
-        """The probe keeps directory and extension, drops query and fragment, hashes the URL."""
-        digest = hashlib.sha256(url.encode()).hexdigest()[:12]
-        assert urllib.parse.urlsplit(probe_url(url)).path == expected_path.format(h=digest)
+        """The probe keeps directory and extension, drops query and fragment, hashes the folder."""
+        path = urllib.parse.urlsplit(probe_url(url)).path
+        pattern = re.escape(expected_path).replace(re.escape("{h}"), "([0-9a-f]{12})")
+        match = re.fullmatch(pattern, path)
+        assert match, path
+        directory = path.rsplit("/", 1)[0]
+        suffix = "." + path.rsplit(".", 1)[1] if path.endswith((".html", ".php")) else ""
+        key = f"https://x.org{directory}/*{suffix}"
+        assert match.group(1) == hashlib.sha256(key.encode()).hexdigest()[:12]
         assert "?" not in probe_url(url) and "#" not in probe_url(url)
 
     @pytest.mark.parametrize(
@@ -72,10 +79,21 @@ class TestProbeUrl:
         """The same URL always gives the same probe (recorded runs replay)."""
         assert probe_url(CITED) == probe_url(CITED) == PROBE
 
-    def test_differs_per_url(self) -> None:
-        """Different URLs in one directory give different probes."""
-        urls = [f"https://x.org/a/{index}" for index in range(200)]
-        assert len({probe_url(url) for url in urls}) == 200
+    def test_one_probe_per_directory(self) -> None:
+        """URLs of one directory share a probe; other directories and extensions do not."""
+        same = {probe_url(f"https://x.org/a/{index}") for index in range(200)}
+        assert len(same) == 1
+        others = {
+            probe_url(url)
+            for url in (
+                "https://x.org/a/1",
+                "https://x.org/b/1",
+                "https://x.org/a/1.html",
+                "https://y.org/a/1",
+                "https://x.org:8443/a/1",
+            )
+        }
+        assert len(others) == 5
 
     def test_probe_is_not_the_url(self) -> None:
         """The probe never equals the cited URL."""
