@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 
 from citecheck.errors import InputError
 from citecheck.model import Document
 from citecheck.parse.document import parse_document
-from citecheck.sources.text import MAX_DOCUMENT_BYTES, decode_bytes
+from citecheck.sources.text import decode_bytes, read_document_bytes
 
 Reader = Callable[[bytes, str], Document]
 
@@ -87,22 +86,9 @@ def detect_format(path: str, head: bytes) -> str:
 def read_document(path: str | os.PathLike[str], input_format: str | None = None) -> Document:
     """Read the document at ``path`` with the reader its format calls for."""
     name = os.fspath(path)
-    file_path = Path(name)
     if input_format is not None and input_format not in READERS:
         raise InputError(f"unknown input format {input_format!r}; formats are {', '.join(FORMATS)}")
-    try:
-        if file_path.is_dir():
-            raise InputError(f"{name}: is a directory, not a document")
-        size = file_path.stat().st_size
-        if size > MAX_DOCUMENT_BYTES:
-            raise InputError(
-                f"{name}: {size:,} bytes is larger than the {MAX_DOCUMENT_BYTES:,}-byte limit"
-            )
-        data = file_path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    data = read_document_bytes(name)
     return READERS[input_format or detect_format(name, data[:4096])](data, name)
 
 

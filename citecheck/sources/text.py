@@ -39,27 +39,33 @@ class SourceText:
     encoding: str
 
 
-def read_text_file(path: str | os.PathLike[str]) -> SourceText:
-    """Read and decode the file at ``path``; ``InputError`` if it is not readable text."""
+def read_document_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of the document at ``path``; ``InputError`` for anything unreadable.
+
+    Every reader starts here, so a missing file, a directory or an oversized
+    file is refused the same way whatever the format.
+    """
     name = os.fspath(path)
     file_path = Path(name)
     try:
+        if file_path.is_dir():
+            raise InputError(f"{name}: is a directory, not a document")
         size = file_path.stat().st_size
+        if size > MAX_DOCUMENT_BYTES:
+            raise InputError(
+                f"{name}: {size:,} bytes is larger than the {MAX_DOCUMENT_BYTES:,}-byte limit"
+            )
+        return file_path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except OSError as exc:
         raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
-    if file_path.is_dir():
-        raise InputError(f"{name}: is a directory, not a document")
-    if size > MAX_DOCUMENT_BYTES:
-        raise InputError(
-            f"{name}: {size:,} bytes is larger than the {MAX_DOCUMENT_BYTES:,}-byte limit"
-        )
-    try:
-        data = file_path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
-    text, encoding = decode_bytes(data, name=name)
+
+
+def read_text_file(path: str | os.PathLike[str]) -> SourceText:
+    """Read and decode the file at ``path``; ``InputError`` if it is not readable text."""
+    name = os.fspath(path)
+    text, encoding = decode_bytes(read_document_bytes(name), name=name)
     return SourceText(source=name, text=text, encoding=encoding)
 
 
