@@ -34,7 +34,11 @@ from citecheck.errors import InputError
 from citecheck.model import Citation, CitationKind, Claim, Document
 from citecheck.parse.backrefs import resolve_back_references
 from citecheck.parse.dates import infer_day_first, parse_date
-from citecheck.parse.document import citation_from_note, parenthetical_citations
+from citecheck.parse.document import (
+    citation_from_note,
+    inline_citations,
+    parenthetical_citations,
+)
 from citecheck.parse.header import read_header
 from citecheck.parse.markers import ClaimFinder, Marker
 from citecheck.parse.normalize import normalize_text
@@ -163,28 +167,11 @@ def assemble_document(
                 ),
             )
         )
-    for found in find_urls(body):
-        if _overlaps(found.start, found.end, link_spans):
-            continue
-        claim = claims.claim_for_span(found.start, found.end)
-        broken = " ".join(found.raw.split())
-        claim = attrs.evolve(claim, text=claim.text.replace(broken, found.url, 1))
-        inline.append(
-            (
-                found.start,
-                Citation(
-                    id="",
-                    label="",
-                    kind=CitationKind.INLINE,
-                    text=found.raw,
-                    urls=(found.url,),
-                    doi=found.doi,
-                    claims=(claim,),
-                    line=claims.line_of(found.start),
-                    source_format=source_format,
-                ),
-            )
-        )
+    # Bare URLs outside links are read as in plain text; ids are given below, in
+    # document order together with the links.
+    bare = [found for found in find_urls(body) if not _overlaps(found.start, found.end, link_spans)]
+    for found, citation in zip(bare, inline_citations(bare, claims), strict=True):
+        inline.append((found.start, attrs.evolve(citation, source_format=source_format)))
     inline.sort(key=lambda pair: pair[0])
     numbered = [
         attrs.evolve(citation, id=f"inline-{number}", label=str(number))
