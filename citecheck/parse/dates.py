@@ -32,6 +32,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 import attrs
 
@@ -547,13 +548,24 @@ def _candidates(f: str) -> list[_Cand]:
     found: list[_Cand] = []
     for pattern, build in _PATTERNS:
         found.extend(_scan(pattern, f, build))
-    found.sort(key=lambda c: (c.fs, -c.fe))
-    chosen: list[_Cand] = []
+    return _earliest_longest(found, lambda c: (c.fs, c.fe))
+
+
+_Spanned = TypeVar("_Spanned")
+
+
+def _earliest_longest(
+    items: list[_Spanned], span: Callable[[_Spanned], tuple[int, int]]
+) -> list[_Spanned]:
+    """Non-overlapping items in text order; on overlap the earlier, then longer, wins."""
+    items = sorted(items, key=lambda item: (span(item)[0], -span(item)[1]))
+    chosen: list[_Spanned] = []
     last_end = -1
-    for cand in found:
-        if cand.fs >= last_end:
-            chosen.append(cand)
-            last_end = cand.fe
+    for item in items:
+        start, end = span(item)
+        if start >= last_end:
+            chosen.append(item)
+            last_end = end
     return chosen
 
 
@@ -1061,14 +1073,7 @@ def find_access_dates(text: str, *, day_first: bool | None = None) -> list[Found
         if found is not None:
             hits.append(found)
 
-    hits.sort(key=lambda h: (h.start, -h.end))
-    out: list[FoundDate] = []
-    last_end = -1
-    for hit in hits:
-        if hit.start >= last_end:
-            out.append(hit)
-            last_end = hit.end
-    return out
+    return _earliest_longest(hits, lambda hit: (hit.start, hit.end))
 
 
 def find_access_date(text: str, *, day_first: bool | None = None) -> FoundDate | None:
