@@ -175,11 +175,16 @@ class _UrlChecker:
     def _with_content_and_archive(self, check: Check, result: FetchResult) -> Check:
         context = self._contexts.get(check.url, CitationContext())
         live = None
+        archives = self._archive
         if check.verdict in _CONTENT_FOR and result.text and _is_html(result):
-            live = extract_page(result.text, result.final_url)
+            # The main text is read only when a quote or the drift comparison
+            # will look at it: extracting it is most of a page's CPU cost.
+            wants_text = bool(context.quotes) or (
+                archives is not None and archives.options.compare_drift
+            )
+            live = extract_page(result.text, result.final_url, main_text=wants_text)
         copy = None
         snapshot = None
-        archives = self._archive
         if archives is not None and (
             check.verdict in _ARCHIVE_FOR or (live is not None and archives.options.compare_drift)
         ):
