@@ -135,6 +135,13 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="URLs fetched at once (default 16; at most 2 per host)",
     )
+    verify_command.add_argument(
+        "--processes",
+        type=_positive_int,
+        metavar="N",
+        help="worker processes sharing the checks, each host in one (default 1); "
+        "for runs that keep more than one core busy",
+    )
     cache_group = verify_command.add_mutually_exclusive_group()
     cache_group.add_argument("--cache", metavar="PATH", help="the SQLite cache and history file")
     cache_group.add_argument(
@@ -300,6 +307,9 @@ def _run_verify(arguments: argparse.Namespace) -> int:
     fail_on = _first(arguments.fail_on, settings.fail_on, DEFAULT_FAIL_ON)
     confirm_dead = _first(arguments.confirm_dead, settings.confirm_dead, 1)
     cassette = Cassette(arguments.cassette, arguments.record_mode) if arguments.cassette else None
+    processes = _first(arguments.processes, settings.processes, 1)
+    if processes > 1 and cassette is not None:
+        raise InputError("--processes cannot be combined with --cassette (one process writes it)")
     if arguments.no_cache:
         cache = CheckCache.in_memory(max_age=max_age)
     else:
@@ -324,6 +334,7 @@ def _run_verify(arguments: argparse.Namespace) -> int:
                 exclude=settings.excludes if settings.exclude else None,
                 progress=progress,
                 reuse=reuse,
+                processes=processes,
             )
         except InterruptedRun as interrupted:
             # Nothing checked is lost: the partial report is written as asked,

@@ -31,6 +31,7 @@ class Settings:
     timeout: float | None = None
     concurrency: int | None = None
     per_host_concurrency: int | None = None
+    processes: int | None = None
     per_host_delay: float | None = None
     max_age_hours: float | None = None
     confirm_dead: int | None = None
@@ -72,7 +73,7 @@ def _read_table(path: Path) -> dict[str, Any] | None:
 def settings_from_table(table: dict[str, Any], source: str = "<config>") -> Settings:
     """Validate a configuration table; unknown keys and bad values are InputErrors."""
     known = {
-        "fail-on", "timeout", "concurrency", "per-host-concurrency", "per-host-delay",
+        "fail-on", "timeout", "concurrency", "per-host-concurrency", "processes", "per-host-delay",
         "max-age-hours", "confirm-dead", "allow-network", "exclude", "headers", "user-agent",
     }  # fmt: skip
     unknown = sorted(set(table) - known)
@@ -130,6 +131,7 @@ def settings_from_table(table: dict[str, Any], source: str = "<config>") -> Sett
         timeout=number("timeout", float),
         concurrency=number("concurrency", int),
         per_host_concurrency=number("per-host-concurrency", int),
+        processes=number("processes", int),
         per_host_delay=number("per-host-delay", float),
         max_age_hours=number("max-age-hours", float),
         confirm_dead=number("confirm-dead", int),

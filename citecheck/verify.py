@@ -30,6 +30,7 @@ from citecheck.fetch.client import Fetcher
 from citecheck.fetch.policy import FetchPolicy
 from citecheck.fetch.result import FetchResult
 from citecheck.fetch.scheduler import host_key, run_by_host
+from citecheck.fetch.shards import ShardedExecutor
 from citecheck.model import (
     ArchivedCopy,
     Check,
@@ -149,11 +150,17 @@ class _UrlChecker:
         self.__dict__.update(state)
         self._new_probe_memo()
 
+    def cached(self, url: str) -> Check | None:
+        """The cache's fresh check of ``url`` with its history, or None."""
+        if self._cache is None:
+            return None
+        cached = self._cache.get_fresh(url, self._now())
+        return None if cached is None else self._with_history(cached)
+
     def __call__(self, url: str) -> Check:
-        if self._cache is not None:
-            cached = self._cache.get_fresh(url, self._now())
-            if cached is not None:
-                return self._with_history(cached)
+        cached = self.cached(url)
+        if cached is not None:
+            return cached
         result = self._fetcher.fetch(url)
         probe_result = None
         if self._probe and needs_probe(result):
@@ -231,11 +238,8 @@ class _UrlChecker:
                 if check.verdict is not Verdict.DEAD
                 else attrs.evolve(check, dead_since=check.fetched_at, dead_checks=1)
             )
-        return attrs.evolve(
-            check,
-            dead_since=self._cache.dead_since(check.url),
-            dead_checks=self._cache.dead_streak(check.url),
-        )
+        dead_since, dead_checks = self._cache.dead_record(check.url)
+        return attrs.evolve(check, dead_since=dead_since, dead_checks=dead_checks)
 
 
 @attrs.frozen
@@ -341,6 +345,7 @@ def verify(
     progress: Callable[[Check], None] | None = None,
     reuse: Mapping[str, Check] | None = None,
     now: Callable[[], datetime.datetime] = _utcnow,
+    processes: int = 1,
 ) -> Report:
     """Check every URL cited by the given documents (parsed or paths).
 
@@ -354,6 +359,13 @@ def verify(
     citation's access date (and live pages are compared with it for drift when
     ``archive.compare_drift`` is set). Checks in ``reuse`` (from an interrupted
     run's report) are taken as they are, without fetching.
+
+    ``processes`` > 1 spreads the checks over that many worker processes
+    (:class:`citecheck.fetch.shards.ShardedExecutor`), each host in one of
+    them, for runs whose CPU work outgrows one interpreter (see docs/scale.md).
+    The cache, resolver and ``now`` must then pickle; a cassette cannot be
+    shared between processes, and each process spaces its archive calls
+    ``processes`` times further apart so the archive sees the same rate.
 
     Ctrl-C (KeyboardInterrupt) during the run raises
     :class:`citecheck.errors.InterruptedRun` carrying a partial report of every
@@ -370,7 +382,17 @@ def verify(
         for url in citation.urls
         if exclude is None or not exclude(url)
     ]
+    if processes < 1:
+        raise ValueError(f"processes must be at least 1, got {processes}")
+    sharded = processes > 1 and executor is None
+    if sharded and cassette is not None:
+        raise ValueError("a cassette is written by one process: use processes=1 with a cassette")
     with contextlib.ExitStack() as stack:
+        pool = None
+        if sharded:
+            pool = ShardedExecutor(processes, max(1, policy.concurrency))
+            stack.callback(pool.shutdown)
+            executor = pool
         fetcher = stack.enter_context(Fetcher(policy, resolver=resolver, cassette=cassette))
         archive_parts = None
         if archive is not None:
@@ -384,7 +406,7 @@ def verify(
                 wayback = WaybackClient(
                     archive_fetcher,
                     base_url=archive.wayback_url,
-                    min_interval=archive.min_interval,
+                    min_interval=archive.min_interval * (processes if sharded else 1),
                 )
             timegates = tuple(
                 MementoClient(archive_fetcher, timegate) for timegate in archive.memento_timegates
@@ -404,6 +426,13 @@ def verify(
         for url, check in finished.items():
             if progress is not None and url in wanted:
                 progress(check)
+        # Fresh checks come straight from the cache, in this thread: a warm run
+        # then spends no time handing thousands of look-ups to worker threads.
+        for url in dict.fromkeys(urls):
+            if url not in finished:
+                cached = checker.cached(url)
+                if cached is not None:
+                    on_result(url, cached)
         try:
             run_by_host(
                 [url for url in urls if url not in finished],
@@ -416,6 +445,8 @@ def verify(
                 on_result=on_result,
             )
         except KeyboardInterrupt:
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
             partial = Report(
                 documents=tuple(_document_result(document, finished) for document in documents),
                 generated_at=now(),

@@ -475,6 +475,23 @@ class CheckCache:
     def __repr__(self) -> str:
         return f"CheckCache({self._name!r}, max_age={self.max_age!r})"
 
+    def __getstate__(self) -> dict[str, object]:
+        # Worker processes (ShardedExecutor, Dask) get the file's name and open
+        # their own connections: SQLite connections cannot cross processes, and
+        # WAL mode lets several processes write one cache. An in-memory cache
+        # becomes an empty one per process, which is all it holds for one run
+        # anyway (each URL is checked once, in one process).
+        return {"path": self._path, "max_age": self.max_age, "busy_timeout": self._busy_timeout}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        path = state["path"]
+        max_age = state["max_age"]
+        busy_timeout = state["busy_timeout"]
+        assert path is None or isinstance(path, Path)
+        assert isinstance(max_age, datetime.timedelta)
+        assert isinstance(busy_timeout, int | float)
+        self._setup(path, max_age, float(busy_timeout))
+
     def __enter__(self) -> CheckCache:
         return self
 
@@ -607,6 +624,15 @@ class CheckCache:
         """When the current dead streak began (UTC), or None if the latest checks are not dead."""
         run = self._dead_run(url)
         return run[0] if run else None
+
+    def dead_record(self, url: str) -> tuple[datetime.datetime | None, int]:
+        """``(dead_since(url), dead_streak(url))`` from one read of the history.
+
+        A report needs both for every URL; reading the history once halves
+        the queries of a warm run.
+        """
+        run = self._dead_run(url)
+        return (run[0] if run else None), len(run)
 
     def prune(self, before: datetime.datetime) -> int:
         """Delete checks fetched before ``before``; return how many went.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import enum
 import multiprocessing
+import pickle
 import random
 import sqlite3
 import sys
@@ -612,6 +613,7 @@ class TestDeadStreak:
             any_cache.record(_check(verdict=verdict, at=T0 + DAY * day, status=None))
         assert any_cache.dead_streak(URL) == streak
         assert any_cache.dead_since(URL) == (None if since is None else T0 + DAY * since)
+        assert any_cache.dead_record(URL) == (any_cache.dead_since(URL), streak)
 
     def test_streak_follows_fetch_time_not_recording_order(self, any_cache: CheckCache) -> None:
         """The streak is judged in time order even if checks were recorded out of order."""
@@ -1080,3 +1082,30 @@ class TestConcurrency:
             list(pool.map(work, range(32)))
         assert len(cache._idle) <= 8
         assert len(cache) == 32
+
+
+class TestPickling:
+    """Worker processes get a cache by pickling: the file's name, never a connection."""
+
+    def test_a_file_cache_reopens_the_same_file(self, cache: CheckCache) -> None:
+        """A pickled file cache serves what the original recorded, and records into it."""
+        cache.record(_check(verdict=Verdict.DEAD, status=404))
+        copy = pickle.loads(pickle.dumps(cache))
+        try:
+            assert copy.path == cache.path and copy.max_age == cache.max_age
+            assert copy.dead_record(URL) == (T0, 1)
+            copy.record(_check(verdict=Verdict.DEAD, at=T0 + DAY, status=404))
+        finally:
+            copy.close()
+        assert cache.dead_streak(URL) == 2
+
+    def test_an_in_memory_cache_becomes_an_empty_one(self) -> None:
+        """An in-memory cache cannot cross processes: the copy is a fresh, empty cache."""
+        with CheckCache.in_memory(max_age=HOUR) as memory:
+            memory.record(_check())
+            copy = pickle.loads(pickle.dumps(memory))
+            with copy:
+                assert len(copy) == 0 and copy.max_age == HOUR and copy.path is None
+                copy.record(_check())
+                assert len(copy) == 1
+            assert len(memory) == 1

@@ -92,6 +92,20 @@ class TestExitCodes:
         failing = _verify("--allow-network", "127.0.0.1/32", "--fail-on", "blocked", str(path))
         assert failing.returncode == 1
 
+    def test_worker_processes_give_the_same_report(self, web: StandinWeb, tmp_path: Path) -> None:
+        """--processes 2 checks in two worker processes: same verdicts, same exit code."""
+        urls = [web.base("site") + path for path in ("/live", "/dead", "/forbidden")]
+        path = _article(tmp_path, *urls)
+        one = _verify("--allow-network", "127.0.0.1/32", str(path))
+        two = _verify("--allow-network", "127.0.0.1/32", "--processes", "2", str(path))
+        assert (one.returncode, two.returncode) == (1, 1), two.stderr
+
+        def verdicts(result: subprocess.CompletedProcess[str]) -> list[str]:
+            document = json.loads(result.stdout)["documents"][0]
+            return [citation["verdict"] for citation in document["citations"]]
+
+        assert verdicts(two) == verdicts(one) == ["ok", "dead", "blocked"]
+
     def test_loopback_refused_without_allow_network(self, web: StandinWeb, tmp_path: Path) -> None:
         """Without --allow-network a loopback URL is unsafe and never contacted."""
         path = _article(tmp_path, web.base("site") + "/dead")
@@ -150,6 +164,8 @@ class TestExitCodes:
             ["--allow-network", "not-a-network"],
             ["--timeout", "0"],
             ["--concurrency", "-3"],
+            ["--processes", "0"],
+            ["--processes", "2", "--cassette", "tape.yaml"],
         ],
     )
     def test_usage_errors(self, tmp_path: Path, args: list[str]) -> None:

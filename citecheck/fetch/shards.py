@@ -1,0 +1,246 @@
+"""Worker processes, each with its own threads, for runs that need more than one core.
+
+Why: checking one URL costs about 2-3 ms of Python CPU (HTTP parsing, the
+page's metadata, classification), so one process, holding the GIL for that
+work, tops out near 400 URLs per second. With 64 requests of 200 ms in flight
+the network offers 320 per second, and requests that have their answer wait
+for the GIL: the interpreter, not the network, sets the pace
+(benchmarks/RESULTS.md). :class:`ShardedExecutor` spreads the calls over a few
+processes.
+
+It is an ordinary :class:`concurrent.futures.Executor`, so the per-host
+scheduler (:func:`citecheck.fetch.scheduler.run_by_host`) drives it like any
+thread pool and keeps its per-host limits. Two things make it fit the work:
+
+* each call goes to the process its first argument's *key* (the host) hashes
+  to, so whatever a process remembers per host (the soft-404 probe memo, open
+  connections) is found there again;
+* a function is pickled and sent to each process once, not with every call: a
+  URL checker carries the context of every citation of the run.
+
+A worker process that dies fails its calls with :class:`WorkerDied`; nothing
+waits for it forever.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import multiprocessing
+import pickle
+import queue
+import signal
+import threading
+import zlib
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from typing import Any
+
+from citecheck.errors import CitecheckError
+from citecheck.fetch.scheduler import host_key
+
+_POLL = 0.2
+"""How often (seconds) the result reader checks that the workers are alive."""
+
+
+class WorkerDied(CitecheckError):
+    """A worker process ended before answering (killed, or out of memory)."""
+
+
+def _first_argument_host(args: tuple[Any, ...]) -> str:
+    return host_key(args[0]) if args and isinstance(args[0], str) else ""
+
+
+class ShardedExecutor(Executor):
+    """Run calls in ``processes`` worker processes with ``threads`` threads each.
+
+    Calls whose first argument has the same ``key`` (by default the URL's host)
+    always run in the same process. Functions and arguments must pickle.
+    """
+
+    def __init__(
+        self,
+        processes: int,
+        threads: int,
+        *,
+        key: Callable[[tuple[Any, ...]], str] = _first_argument_host,
+    ) -> None:
+        if processes < 1:
+            raise ValueError(f"processes must be at least 1, got {processes}")
+        if threads < 1:
+            raise ValueError(f"threads must be at least 1, got {threads}")
+        # spawn, not fork: the caller has threads running (a progress bar, a
+        # cache), and a forked child would inherit their locks mid-use.
+        context = multiprocessing.get_context("spawn")
+        self._key = key
+        self._lock = threading.Lock()
+        self._closed = False
+        self._tasks = itertools.count()
+        self._pending: dict[int, tuple[int, Future[Any]]] = {}
+        self._functions: dict[int, tuple[int, object]] = {}
+        self._results: Any = context.Queue()
+        self._inputs: list[Any] = []
+        self._workers: list[Any] = []
+        for _ in range(processes):
+            inputs = context.Queue()
+            worker = context.Process(
+                target=_worker_main,
+                args=(inputs, self._results, threads),
+                daemon=True,
+                name="citecheck-worker",
+            )
+            worker.start()
+            self._inputs.append(inputs)
+            self._workers.append(worker)
+        self._reader = threading.Thread(
+            target=self._read_results, name="citecheck-worker-results", daemon=True
+        )
+        self._reader.start()
+
+    @property
+    def processes(self) -> int:
+        return len(self._workers)
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("cannot submit to a ShardedExecutor after shutdown")
+            token = self._ship(fn)
+            shard = zlib.crc32(self._key(args).encode("utf-8", "replace")) % len(self._workers)
+            if not self._workers[shard].is_alive():
+                future.set_exception(WorkerDied(f"worker process {shard} is not running"))
+                return future
+            task = next(self._tasks)
+            # The future stays pending (cancellable) until its answer comes.
+            self._pending[task] = (shard, future)
+            self._inputs[shard].put(("call", task, token, args, kwargs))
+        return future
+
+    def _ship(self, fn: Callable[..., Any]) -> int:
+        known = self._functions.get(id(fn))
+        if known is not None and known[1] is fn:
+            return known[0]
+        token = len(self._functions)
+        payload = pickle.dumps(fn)
+        for inputs in self._inputs:
+            inputs.put(("function", token, payload))
+        # Keep fn itself, so that its id cannot be reused by another object.
+        self._functions[id(fn)] = (token, fn)
+        return token
+
+    def _read_results(self) -> None:
+        while True:
+            try:
+                message = self._results.get(timeout=_POLL)
+            except queue.Empty:
+                if self._fail_dead_workers():
+                    return
+                continue
+            except (EOFError, OSError):
+                self._fail_all(WorkerDied("the worker processes' result queue closed"))
+                return
+            if message is None:
+                return
+            _, task, ok, value = message
+            with self._lock:
+                entry = self._pending.pop(task, None)
+            if entry is None:
+                continue
+            _settle(entry[1], ok, value)
+
+    def _fail_dead_workers(self) -> bool:
+        """Fail the calls of dead workers; True when the executor is closed and idle."""
+        with self._lock:
+            dead = {shard for shard, worker in enumerate(self._workers) if not worker.is_alive()}
+            failed = [
+                (task, future) for task, (shard, future) in self._pending.items() if shard in dead
+            ]
+            for task, _ in failed:
+                del self._pending[task]
+            done = self._closed and not self._pending
+        for _, future in failed:
+            _settle(future, False, WorkerDied("a worker process ended before answering"))
+        return done
+
+    def _fail_all(self, error: BaseException) -> None:
+        with self._lock:
+            failed = list(self._pending.values())
+            self._pending.clear()
+        for _, future in failed:
+            _settle(future, False, error)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            if cancel_futures:
+                cancelled = list(self._pending.values())
+                self._pending.clear()
+            else:
+                cancelled = []
+        for _, future in cancelled:
+            # Cancelled and notified, so that wait() and as_completed() see it end.
+            if future.cancel():
+                future.set_running_or_notify_cancel()
+        for inputs in self._inputs:
+            inputs.put(("stop",))
+        for inputs in self._inputs:
+            inputs.close()
+        if wait:
+            for worker in self._workers:
+                worker.join(timeout=30)
+        for worker in self._workers:
+            if worker.is_alive() and not wait:
+                # Interrupted: what is still running is not waited for.
+                worker.terminate()
+            worker.join(timeout=5)
+        self._results.put(None)
+        self._reader.join(timeout=5)
+        self._results.close()
+        # Whatever the workers never answered ends now, not never.
+        self._fail_all(WorkerDied("the executor shut down before this call was answered"))
+
+
+def _settle(future: Future[Any], ok: bool, value: Any) -> None:
+    """Give ``future`` its outcome, unless it was cancelled meanwhile."""
+    if not future.set_running_or_notify_cancel():
+        return
+    if ok:
+        future.set_result(value)
+    else:
+        future.set_exception(value)
+
+
+def _worker_main(inputs: Any, results: Any, threads: int) -> None:
+    """A worker process: run each call in a thread, send back (task, ok, value)."""
+    # Ctrl-C reaches the whole process group; the parent decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    functions: dict[int, Callable[..., Any]] = {}
+    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="citecheck-worker")
+
+    def answer(task: int, future: Future[Any]) -> None:
+        error = future.exception()
+        if error is None:
+            results.put(("done", task, True, future.result()))
+            return
+        try:
+            pickle.dumps(error)
+        except Exception:
+            error = RuntimeError(f"{type(error).__name__}: {error}")
+        results.put(("done", task, False, error))
+
+    while True:
+        message = inputs.get()
+        if message[0] == "stop":
+            break
+        if message[0] == "function":
+            functions[message[1]] = pickle.loads(message[2])
+            continue
+        _, task, token, args, kwargs = message
+        future = pool.submit(functions[token], *args, **kwargs)
+        future.add_done_callback(functools.partial(answer, task))
+    pool.shutdown(wait=True)
+    results.close()
+    results.join_thread()
