@@ -112,6 +112,30 @@ def _fold_char(c: str) -> str:
 
 
 _ASCII_SPACES = str.maketrans("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", "         ")
+_ASCII_SPACE_CHARS = re.compile("[\t\n\r\x0b\x0c\x1c-\x1f]")
+
+
+# ``_fold_char`` as a ``str.translate`` table for the Basic Multilingual Plane,
+# filled one character at a time as characters are first seen (like the
+# ``lru_cache`` on ``_fold_char``: keyed by one character, never by a text).
+# ``translate`` through a list folds in C, where mapping ``_fold_char`` over the
+# text cost a Python call per character. ``_FOLD_KNOWN`` holds the characters
+# whose slot is filled; an unfilled slot is never read, because every character
+# of a text is filled before the text is translated.
+_FOLD_TABLE: list[str] = [""] * 0x10000
+_FOLD_KNOWN: set[str] = set()
+
+
+def _fold_translate(text: str) -> str | None:
+    """``"".join(map(_fold_char, text))`` through the table; None beyond the BMP."""
+    new = set(text) - _FOLD_KNOWN
+    if new:
+        if max(new) >= "\U00010000":
+            return None  # astral characters are folded the plain way
+        for c in new:
+            _FOLD_TABLE[ord(c)] = _fold_char(c)
+        _FOLD_KNOWN.update(new)
+    return text.translate(_FOLD_TABLE)
 
 
 class _Folded:
@@ -123,7 +147,14 @@ class _Folded:
         self.text = text
         self.idx: array.array[int] | None = None
         if text.isascii():
-            self.f = text.lower().translate(_ASCII_SPACES)
+            self.f = text.lower()
+            if _ASCII_SPACE_CHARS.search(text) is not None:  # else translate changes nothing
+                self.f = self.f.translate(_ASCII_SPACES)
+            return
+        folded = _fold_translate(text)
+        # Same characters as the map below; only a dropped mark needs the index map.
+        if folded is not None and len(folded) == len(text):
+            self.f = folded
             return
         parts = list(map(_fold_char, text))
         self.f = "".join(parts)
@@ -529,7 +560,18 @@ def _scan(pattern: re.Pattern[str], f: str, build: _Builder) -> Iterable[_Cand]:
 
     Matches are bounded in length, so the retries keep the scan linear.
     """
-    pos = 0
+    return _scan_from(pattern, f, build, 0)
+
+
+def _scan_from(pattern: re.Pattern[str], f: str, build: _Builder, pos: int) -> Iterable[_Cand]:
+    """``_scan`` started at ``pos``, which must not be after its first valid match.
+
+    A match found at a position does not depend on where the search started
+    (look-behinds see the text before ``pos``), and rejected matches only move
+    the scan one character on, so skipping text that holds no valid match
+    changes nothing.
+    """
+    pos = max(pos, 0)
     n = len(f)
     while pos <= n:
         m = pattern.search(f, pos)
@@ -543,11 +585,70 @@ def _scan(pattern: re.Pattern[str], f: str, build: _Builder) -> Iterable[_Cand]:
             pos = max(m.end(), m.start() + 1)
 
 
+# Cheap necessary conditions for the patterns above, so that a note or part of
+# one skips the scans that cannot match in it: the whole parse calls
+# ``_candidates`` three times per footnote, and most calls are on short parts
+# ("Reuters", "p. 4") with no digit or no month word.
+_ANY_DIGIT = re.compile(r"[0-9]")
+_FOUR_DIGITS = re.compile(r"[0-9]{4}")
+_WORD = re.compile(rf"{_L}+")
+# Each numeric pattern's valid match holds "digit, separator, digit" this many
+# characters at most after its start (the day or month has at most two digits).
+_DOT_HINT = re.compile(r"[0-9]\. ?[0-9]")
+_SLASH_HINT = re.compile(r"[0-9]/[0-9]")
+_DASH_HINT = re.compile(r"[0-9]-[0-9]")
+_ISO_HINT = re.compile(r"[0-9][-/.][0-9]")
+# How far before its month word a valid textual match can start: DMY's day, an
+# ordinal, ". " plus three spaces and "de "/"of " (2 + 3 + 4 + 5); YMD's year
+# and ", " between spaces (4 + 7).
+_BEFORE_MONTH = {"dmy": 14, "dmy2": 3, "mdy": 0, "ymd": 11}
+
+
+def _month_floor(f: str) -> int:
+    """A position at or before the first month word (a whole letter run), or -1 if none.
+
+    Every textual pattern's valid match has a month word for its ``mon`` group,
+    and ``mon`` is always a whole run of letters (look-arounds or separators
+    bound it), so text without such a run cannot hold a textual date.
+    """
+    for word in _WORD.findall(f):
+        if word in _MONTHS:
+            return f.find(word)  # the first occurrence, perhaps inside a longer word
+    return -1
+
+
 def _candidates(f: str) -> list[_Cand]:
     """All dates of folded text, in order, earliest then longest winning overlaps."""
+    # Every pattern reads a day, month or year of ASCII digits.
+    if _ANY_DIGIT.search(f) is None:
+        return []
     found: list[_Cand] = []
-    for pattern, build in _PATTERNS:
-        found.extend(_scan(pattern, f, build))
+    four = _FOUR_DIGITS.search(f) is not None
+    month = _month_floor(f)
+    if month >= 0:
+        if four:  # a four-digit year
+            found.extend(_scan_from(_DMY_RE, f, _build_text, month - _BEFORE_MONTH["dmy"]))
+        if "-" in f or "/" in f:  # "14-Apr-23": only with - or /
+            found.extend(_scan_from(_DMY2_RE, f, _build_dmy2, month - _BEFORE_MONTH["dmy2"]))
+        if four:
+            found.extend(_scan_from(_MDY_RE, f, _build_text, month - _BEFORE_MONTH["mdy"]))
+            found.extend(_scan_from(_YMD_RE, f, _build_text, month - _BEFORE_MONTH["ymd"]))
+    hint = _DOT_HINT.search(f)
+    if hint is not None:
+        found.extend(_scan_from(_DOT_RE, f, _build_dot, hint.start() - 1))
+    hint = _SLASH_HINT.search(f)
+    if hint is not None:
+        found.extend(_scan_from(_SLASH_RE, f, _build_slash, hint.start() - 1))
+    if four:
+        hint = _DASH_HINT.search(f)
+        if hint is not None:  # four-digit year only
+            found.extend(_scan_from(_DASH_RE, f, _build_dash, hint.start() - 1))
+        hint = _ISO_HINT.search(f)
+        if hint is not None:  # the hint is the year's last digit and the separator
+            found.extend(_scan_from(_ISO_RE, f, _build_ymd_numeric, hint.start() - 3))
+        cjk = min((i for i in (f.find("年"), f.find("년")) if i >= 0), default=-1)
+        if cjk >= 0:  # "2023年": four digits and a space at most before it
+            found.extend(_scan_from(_CJK_RE, f, _build_ymd_numeric, cjk - 5))
     return _earliest_longest(found, lambda c: (c.fs, c.fe))
 
 
@@ -1005,49 +1106,60 @@ def _make_access(
     )
 
 
+def _may_have_postfix(f: str) -> bool:
+    """Whether folded text holds what a label after the date needs (see the postfix loop)."""
+    return "tarihinde" in f or "<" in f or "閲覧" in f or "参照" in f or "アクセス" in f
+
+
 def find_access_dates(text: str, *, day_first: bool | None = None) -> list[FoundDate]:
     """Every labelled access date in ``text``, in order (see :func:`find_access_date`)."""
     folded = _Folded(text)
     f = folded.f
+    labels = []
+    for label_re in (_LABEL_RE, _CJK_LABEL_RE):
+        for m in label_re.finditer(f):
+            lang, flags = _LABEL_INFO.get(_label_key(m["label"]), ("", 0))
+            if lang:
+                labels.append((m, lang, flags))
+    # A hit needs a label before its date or a postfix after it ("tarihinde",
+    # "閲覧", MLA 6's "<http…"); without either the dates need not be read.
+    if not labels and not _may_have_postfix(f):
+        return []
     cands = _candidates(f)
     by_start = {c.fs: c for c in cands}
     hits: list[FoundDate] = []
 
-    for label_re in (_LABEL_RE, _CJK_LABEL_RE):
-        for m in label_re.finditer(f):
-            lang, flags = _LABEL_INFO.get(_label_key(m["label"]), ("", 0))
-            if not lang:
+    for m, lang, flags in labels:
+        tail = _LABEL_TAIL_RE.match(f, m.end())
+        if tail is None:  # pragma: no cover - the tail regex matches the empty string
+            continue
+        cand = by_start.get(tail.end())
+        if cand is None:
+            continue
+        if flags & _COLON and not (tail["sep"] or "").startswith(":"):
+            continue
+        if flags & _RISKY and _preceded_by_word(f, m.start()):
+            continue  # "Putin visited … on 14 April 2023" is not an access date
+        end = cand.fe
+        if tail["paren"] is not None:
+            close = _CLOSE_PAREN_RE.match(f, end)
+            if close is None:
                 continue
-            tail = _LABEL_TAIL_RE.match(f, m.end())
-            if tail is None:  # pragma: no cover - the tail regex matches the empty string
-                continue
-            cand = by_start.get(tail.end())
-            if cand is None:
-                continue
-            if flags & _COLON and not (tail["sep"] or "").startswith(":"):
-                continue
-            if flags & _RISKY and _preceded_by_word(f, m.start()):
-                continue  # "Putin visited … on 14 April 2023" is not an access date
-            end = cand.fe
-            if tail["paren"] is not None:
-                close = _CLOSE_PAREN_RE.match(f, end)
-                if close is None:
-                    continue
-                end = close.end()
-            elif flags & _PAREN:
-                continue
-            if flags & _FROM:
-                from_tail = _FROM_TAIL_RE.match(f, end)
-                if from_tail is not None:
-                    end = from_tail.end()
-            label_end = tail.end("prep") if tail["prep"] is not None else m.end()
-            found = _make_access(
-                folded, cand, (m.start(), end), (m.start(), label_end), lang, day_first
-            )
-            if found is not None:
-                hits.append(found)
+            end = close.end()
+        elif flags & _PAREN:
+            continue
+        if flags & _FROM:
+            from_tail = _FROM_TAIL_RE.match(f, end)
+            if from_tail is not None:
+                end = from_tail.end()
+        label_end = tail.end("prep") if tail["prep"] is not None else m.end()
+        found = _make_access(
+            folded, cand, (m.start(), end), (m.start(), label_end), lang, day_first
+        )
+        if found is not None:
+            hits.append(found)
 
-    for cand in cands:
+    for cand in cands if _may_have_postfix(f) else ():
         post = _TR_POSTFIX_RE.match(f, cand.fe)
         lang = "tr"
         if post is not None:
@@ -1111,7 +1223,11 @@ def infer_day_first(texts: list[str]) -> bool | None:
         f = _Folded(text).f
         for pattern in _VOTE_RES:
             builder = _build_slash if pattern is _SLASH_RE else _build_dash
-            for cand in _scan(pattern, f, builder):
+            # A vote needs "digit/digit" or "digit-digit" near the match start.
+            hint = (_SLASH_HINT if pattern is _SLASH_RE else _DASH_HINT).search(f)
+            if hint is None:
+                continue
+            for cand in _scan_from(pattern, f, builder, hint.start() - 1):
                 if cand.first > 12 and _mk(cand.year, cand.second, cand.first):
                     day_votes += 1
                 elif cand.second > 12 and _mk(cand.year, cand.first, cand.second):

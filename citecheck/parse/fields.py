@@ -146,6 +146,10 @@ _WS = re.compile(r"\s+")
 
 def _squash(s: str) -> str:
     """Collapse whitespace: a title broken over two lines is one title."""
+    # Printable text has no whitespace but " " (every other kind is Cc/Zs/Zl/Zp),
+    # so without a double space the substitution would change nothing.
+    if "  " not in s and s.isprintable():
+        return s.strip()
     return _WS.sub(" ", s).strip()
 
 
@@ -180,30 +184,33 @@ def _is_abbrev(tok: str) -> bool:
     return core.lower() in _ABBREVS
 
 
+# The characters where a sentence can end: a separator, or ``.``/``?``/``!``
+# before whitespace, a separator or the end (``\s`` is ``str.isspace``).
+_SENTENCE_END = re.compile(r"\x00|[.?!](?=\s|\x00|\Z)")
+
+
 def _split_sentences(s: str) -> list[str]:
     """Split at ``. ``, ``? ``, ``! `` and separators, keeping ``U.S.`` and ``J.`` whole."""
     out: list[str] = []
     start = 0
-    n = len(s)
-    i = 0
-    while i < n:
+    # Only the candidate positions are visited; every other character is skipped.
+    for m in _SENTENCE_END.finditer(s):
+        i = m.start()
         ch = s[i]
         if ch == _SEP:
             out.append(s[start:i])
             start = i + 1
-        elif ch in ".?!" and (i + 1 >= n or s[i + 1].isspace() or s[i + 1] == _SEP):
+        else:
             if ch == ".":
                 j = i
                 while j > start and not s[j - 1].isspace():
                     j -= 1
                 if _is_abbrev(s[j : i + 1]):
-                    i += 1
                     continue
                 out.append(s[start:i])
             else:
                 out.append(s[start : i + 1])
             start = i + 1
-        i += 1
     out.append(s[start:])
     return [p.strip() for p in out if p.strip()]
 
@@ -213,12 +220,15 @@ def _split_sentences(s: str) -> list[str]:
 _MAX_PARTS = 64
 
 
+_PART_BREAK = re.compile(r"[,;(\[\]]")
+
+
 def _split_parts(s: str) -> list[str]:
     """Split into comma/semicolon/sentence parts; ``//`` and `` — `` also separate."""
     s = s.replace("//", _SEP).replace(" — ", _SEP).replace(" – ", _SEP)
     parts: list[str] = []
     for sentence in _split_sentences(s):
-        for piece in re.split(r"[,;(\[\]]", sentence):
+        for piece in _PART_BREAK.split(sentence):
             piece = piece.strip(" \t\n)>].:")
             if piece:
                 parts.append(piece)
@@ -450,7 +460,8 @@ def _strip_leading_cue(s: str) -> str:
                 i += 1
         s = s[i:]
     lower = s.lower()
-    for cue in _LEADING_CUES:
+    # No cue can match unless one starts the text (str.startswith takes them all).
+    for cue in _LEADING_CUES if lower.startswith(_LEADING_CUES) else ():
         if _starts_word(lower, 0, cue):
             rest = s[len(cue) :].lstrip(" :,")
             if rest[:1].isupper() or rest[:1] in _QUOTE_CHARS:
@@ -458,18 +469,21 @@ def _strip_leading_cue(s: str) -> str:
     return s
 
 
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
 def _is_page_ref(s: str) -> bool:
     """Whether ``s`` is only a locator such as ``p. 4``, ``S. 12 f.``, ``С. 5``, ``s. 3-4``."""
     s = s.strip(" \t\n.,;:()")
     if len(s) > 40:
         return False
-    return all(len(word) <= 5 for word in re.findall(r"[^\W\d_]+", s))
+    return all(len(word) <= 5 for word in _LETTER_RUN.findall(s))
 
 
 def _back_reference(s: str) -> ReferenceFields | None:
     """Fields for a back-reference, or None when ``s`` is not one."""
     lower = s.lower()
-    for lead in _BACKREF_LEAD:
+    for lead in _BACKREF_LEAD if lower.startswith(_BACKREF_LEAD) else ():
         if _starts_word(lower, 0, lead):
             rest = s[len(lead) :]
             if _is_page_ref(rest):
@@ -550,7 +564,8 @@ def _drop_url_labels(w: str) -> str:
             marked = ":" in piece[len(trimmed) :] or "<" in piece[len(trimmed) :]
             lower = trimmed.lower()
             changed = False
-            for label in _URL_LABELS:
+            # Every label below must end the piece; most pieces end in none of them.
+            for label in _URL_LABELS if lower.endswith(_URL_LABELS) else ():
                 if not lower.endswith(label):
                     continue
                 cut = len(trimmed) - len(label)
@@ -579,7 +594,8 @@ def _tail_start(w: str, start: int = 0) -> int:
     """Where the "Retrieved …"/"Archived …" tail begins (``len(w)`` if none)."""
     lower = w.lower()
     best = len(w)
-    for word in _TAIL_WORDS:
+    # A word absent from the text has nothing to find (``in`` runs in C).
+    for word in [word for word in _TAIL_WORDS if word in lower]:
         idx = lower.find(word, start)
         while 0 <= idx < best:
             j = idx - 1
@@ -613,13 +629,15 @@ def _is_given_names(part: str) -> bool:
     return all(_is_initial(t) or (t[0].isupper() and t.rstrip(".").isalpha()) for t in toks)
 
 
+_PAREN_DATE = re.compile(r"\([^()]{0,40}\d[^()]{0,40}\)|\((?:n\.\s?d\.|s\.\s?d\.|o\.\s?J\.)\)")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+(?=[.,;:])")
+
+
 def _split_authors(block: str) -> tuple[str, ...]:
     block = _squash(block.replace(_SEP, " "))
     # A parenthesised date or year belongs to APA/Wikipedia, not to a name.
-    block = re.sub(
-        r"\([^()]{0,40}\d[^()]{0,40}\)|\((?:n\.\s?d\.|s\.\s?d\.|o\.\s?J\.)\)", " ", block
-    )
-    block = re.sub(r"\s+(?=[.,;:])", "", _squash(block)).strip(" ,:;")
+    block = _PAREN_DATE.sub(" ", block)
+    block = _SPACE_BEFORE_PUNCT.sub("", _squash(block)).strip(" ,:;")
     lower = block.lower()
     for cue in ("by ", "von ", "par ", "por ", "di ", "автор: ", "yazar: "):
         if lower.startswith(cue):
@@ -627,10 +645,12 @@ def _split_authors(block: str) -> tuple[str, ...]:
             break
     if block.lower().replace(" ", "") in _NO_AUTHOR:
         return ()
+    lower = block.lower()
     for tail in _ET_AL:
-        idx = block.lower().find(tail)
+        idx = lower.find(tail)
         if idx > 0:
             block = block[:idx]
+            lower = block.lower()
     pieces = [block]
     for joiner in _AUTHOR_JOINERS:
         nxt: list[str] = []
@@ -836,7 +856,8 @@ def _publisher_from(parts: list[str]) -> str | None:
                 return _clean_value(head) or None
             continue
         low = value.lower()
-        if any(_starts_word(low, 0, w) for w in _TAIL_WORDS):
+        # _starts_word needs the word at 0: one C-level startswith rules them all out.
+        if low.startswith(_TAIL_WORDS) and any(_starts_word(low, 0, w) for w in _TAIL_WORDS):
             continue
         if low in _URL_LABELS or low in _NOT_PUBLISHER:
             continue
@@ -876,6 +897,9 @@ def _clean_title(s: str, *, quoted: bool = False) -> str | None:
     return s or None
 
 
+_PAREN_CONTENT = re.compile(r"\(([^()]{0,40})\)")
+
+
 def _quoted(w: str, qs: int, qe: int) -> ReferenceFields:
     """``Author, “Title”, Publisher, date, URL`` and every other quoting style."""
     title = _clean_title(w[qs + 1 : qe], quoted=True)
@@ -886,7 +910,7 @@ def _quoted(w: str, qs: int, qe: int) -> ReferenceFields:
     after = after[: _tail_start(after)]
     authors = _split_authors(before)
     publisher = _publisher_from(_split_parts(after))
-    year_paren = re.findall(r"\(([^()]{0,40})\)", before)
+    year_paren = _PAREN_CONTENT.findall(before)
     date = _find_date([*year_paren, after])
     return ReferenceFields(authors=authors, title=title, publisher=publisher, date=date)
 
@@ -941,13 +965,13 @@ def _corporate_head(s: str) -> int:
     return end
 
 
+_GOST_AUTHORS = re.compile(r"((?:[^\W\d_][\w'-]{0,40},?\s(?:[^\W\d_]{1,2}\.\s?){1,3},?\s?){1,6})")
+
+
 def _gost(left: str, right: str) -> ReferenceFields:
     left = _squash(left.replace(_SEP, " "))
     authors: tuple[str, ...] = ()
-    m = re.match(
-        r"((?:[^\W\d_][\w'-]{0,40},?\s(?:[^\W\d_]{1,2}\.\s?){1,3},?\s?){1,6})",
-        left[:400],
-    )
+    m = _GOST_AUTHORS.match(left[:400])
     title_part = left
     if m:
         authors = _split_authors(m.group(1))

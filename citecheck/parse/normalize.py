@@ -15,6 +15,8 @@ import re
 import unicodedata
 
 import ftfy
+from ftfy.badness import MOJIBAKE_CATEGORIES
+from ftfy.chardata import CONTROL_CHARS, LIGATURES, WIDTH_MAP
 
 # A run of UTF-16LE text decoded the wrong way round turns every ASCII byte b
 # into the character U+bb00: the second seed's "— namely," arrives as
@@ -58,6 +60,150 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 _NEEDS_FTFY = re.compile("[^\t\x20-\x7e]")
 
 
+# Characters some ftfy step other than the mojibake repair rewrites with the
+# configuration above: C0/C1 controls and other control characters, Latin
+# ligatures, halfwidth and fullwidth forms, line breaks other than "\n",
+# surrogates and the escape that starts a terminal colour code.
+_FTFY_TOUCHES = re.compile(
+    "["
+    + "".join(re.escape(chr(code)) for code in sorted({*CONTROL_CHARS, *LIGATURES, *WIDTH_MAP}))
+    + "\x80-\x9f\ud800-\udfff\x1b\r\u2028\u2029\x85]"
+)
+
+# ftfy repairs mojibake only where its heuristic ``ftfy.badness.is_bad`` fires: a
+# search of ``BADNESS_RE``, 37 alternatives tried at every character, which cost
+# more than all of the rest of normalisation. Each alternative's core is kept
+# here: its atoms (one character each) without the leading ones that can match
+# ASCII (``[a-z]``, ``\s``, ``^``), which a match of the alternative also
+# matches, so text without a core match is text ``is_bad`` passes. Each core
+# is found from its anchor, the atom at the index given, chosen among the
+# characters that rarely occur in clean text (a currency sign, a box-drawing
+# character, "Ђ"), so that the search is one pass for those characters.
+_MOJIBAKE_CORES: tuple[tuple[tuple[str, ...], int], ...] = (
+    (("[{c1}]",), 0),
+    (
+        (
+            "[{bad}{lower_accented}{upper_accented}{box}{start_punctuation}"
+            "{end_punctuation}{currency}{numeric}{law}]",
+            "[{bad}]",
+        ),
+        1,
+    ),
+    (("[{lower_common}{upper_common}]", "[{bad}]"), 1),
+    (
+        (
+            "[{bad}]",
+            "[{lower_accented}{upper_accented}{box}{start_punctuation}"
+            "{end_punctuation}{currency}{numeric}{law}]",
+        ),
+        0,
+    ),
+    (
+        (
+            "[{lower_accented}{lower_common}{box}{end_punctuation}{currency}{numeric}]",
+            "[{upper_accented}]",
+        ),
+        1,
+    ),
+    (("[{box}{end_punctuation}{currency}{numeric}]", "[{lower_accented}]"), 0),
+    (("[{lower_accented}{box}{end_punctuation}]", "[{currency}]"), 1),
+    (("[{upper_accented}]", "[{currency}]"), 1),
+    (("[{upper_accented}{box}]", "[{numeric}{law}]"), 0),
+    (
+        (
+            "[{lower_accented}{upper_accented}{box}{currency}{end_punctuation}]",
+            "[{start_punctuation}]",
+            "[{numeric}]",
+        ),
+        2,
+    ),
+    (
+        (
+            "[{lower_accented}{upper_accented}{currency}{numeric}{box}{law}]",
+            "[{end_punctuation}]",
+            "[{start_punctuation}]",
+        ),
+        1,
+    ),
+    (("[{currency}{numeric}{box}]", "[{start_punctuation}]"), 0),
+    (("[{upper_accented}]", "[{start_punctuation}{currency}]"), 0),
+    (("[{box}]", "[{kaomoji}]"), 0),
+    (
+        (
+            "[{lower_accented}{upper_accented}{currency}{numeric}{start_punctuation}"
+            "{end_punctuation}{law}]",
+            "[{box}]",
+        ),
+        1,
+    ),
+    (("[{box}]", "[{end_punctuation}]"), 0),
+    (("[{lower_accented}{upper_accented}]", "[{start_punctuation}{end_punctuation}]", "\\w"), 1),
+    (("[Œœ]", "[^A-Za-z]"), 0),
+    (("[{upper_accented}]", "°"), 0),
+    (("[ÂÃÎÐ]", "[€œŠš¢£Ÿž\xa0\xad®©°·»{start_punctuation}{end_punctuation}–—´]"), 0),
+    (("×", "[²³]"), 0),
+    (
+        (
+            "[ØÙ]",
+            "[{common}{currency}{bad}{numeric}{start_punctuation}ŸŠ®°µ»]",
+            "[ØÙ]",
+            "[{common}{currency}{bad}{numeric}{start_punctuation}ŸŠ®°µ»]",
+        ),
+        0,
+    ),
+    (("à", "[²µ¹¼½¾]"), 1),
+    (("√", "[±∂†≠®™´≤≥¥µø]"), 0),
+    (("≈", "[°¢]"), 0),
+    (("‚", "Ä", "[ìîïòôúùû†°¢π]"), 0),
+    (("‚", "[âó]", "[àä°ê]"), 0),
+    (("в", "Ђ"), 1),
+    (("[ВГРС]", "[{c1}{bad}{start_punctuation}{end_punctuation}{currency}°µ]", "[ВГРС]"), 1),
+    (("Г", "ў", "В", "Ђ", "В", ".", "[A-Za-z ]"), 3),
+    (("Ã", "[\xa0¡]"), 0),
+    (("[ÃÂ]", "[ ]"), 0),
+    (("Â", "[ {start_punctuation}{end_punctuation}]"), 0),
+    (("β", "€", "[™\xa0Ά\xad®°]"), 1),
+    (("[ΒΓΞΟ]", "[{c1}{bad}{start_punctuation}{end_punctuation}{currency}°]", "[ΒΓΞΟ]"), 1),
+    (("ā", "€"), 1),
+)
+
+
+def _anchored(cores: tuple[tuple[tuple[str, ...], int], ...]) -> re.Pattern[str]:
+    """One regex that starts with the anchors' class and checks each core around it."""
+    anchors = []
+    branches = []
+    for atoms, at in cores:
+        atoms = tuple(atom.format(**MOJIBAKE_CATEGORIES) for atom in atoms)
+        anchor = atoms[at]
+        anchors.append(anchor[1:-1] if anchor.startswith("[") else anchor)
+        branches.append(f"(?<={''.join(atoms[: at + 1])}){''.join(atoms[at + 1 :])}")
+    return re.compile(f"[{''.join(anchors)}](?:{'|'.join(branches)})")
+
+
+_MOJIBAKE_HINT = _anchored(_MOJIBAKE_CORES)
+# The cores above were derived from ftfy 6.3's heuristic and are checked against
+# it by tests/parse/test_fast_paths.py; with another ftfy every line goes through
+# ftfy itself (slower, never wrong).
+_FTFY_VERIFIED = ftfy.__version__.startswith("6.3.")
+
+
+def _ftfy_keeps(segment: str) -> bool:
+    """Whether ``ftfy.fix_text(segment, _FTFY_CONFIG)`` provably returns ``segment``.
+
+    ftfy fixes each segment until nothing changes; a segment (one line, within
+    ftfy's length bound) that no step touches is returned as it is: its
+    mojibake repair leaves text alone that ``is_bad`` passes, the other steps
+    only rewrite ``_FTFY_TOUCHES``, and the last step is NFC.
+    """
+    return (
+        _FTFY_VERIFIED
+        and len(segment) <= _FTFY_CONFIG.max_decode_length
+        and _FTFY_TOUCHES.search(segment) is None
+        and unicodedata.is_normalized("NFC", segment)
+        and _MOJIBAKE_HINT.search(segment) is None
+    )
+
+
 def _fix_lines(text: str) -> str:
     """``ftfy.fix_text`` applied line by line, skipping lines it would not change.
 
@@ -72,7 +218,9 @@ def _fix_lines(text: str) -> str:
     for index, segment in enumerate(segments):
         if index < last:
             segment += "\n"
-        if _NEEDS_FTFY.search(segment, 0, len(segment) - (index < last)):
+        if _NEEDS_FTFY.search(segment, 0, len(segment) - (index < last)) and not _ftfy_keeps(
+            segment
+        ):
             segment = ftfy.fix_text(segment, _FTFY_CONFIG)
         out.append(segment)
     return "".join(out)

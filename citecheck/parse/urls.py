@@ -95,6 +95,7 @@ import re
 import unicodedata
 import urllib.parse
 from collections.abc import Callable
+from typing import cast
 
 import attrs
 
@@ -267,28 +268,143 @@ def _cut_run(text: str, start: int, end: int, *, no_glued: bool = False) -> int:
 # Every alternative is bounded, so a search is linear in the text scanned.
 # ``host`` can only start where a word starts (its look-behind), and a word is
 # read at most once by it, so it adds no more than a bounded cost per word.
-_ANCHOR = re.compile(
-    r"(?P<sep>://)"
-    r"|(?P<doihost>(?<![\w.@/\-])(?:dx\.|www\.)?doi\.org/(?=10\.\d))"
+_HOST_BOUNDARY = r"[\s(\[{<\"'“‘«„,;]"
+_HOST_BODY = r"(?:[A-Za-z0-9][A-Za-z0-9\-]{0,62}\.){1,6}[a-z]{2,12}/(?=[^\W_]|[%~])"
+_ANCHOR_PARTS: tuple[tuple[str, str], ...] = (
+    ("sep", r"://"),
+    ("doihost", r"(?<![\w.@/\-])(?:dx\.|www\.)?doi\.org/(?=10\.\d)"),
     # ``[en ligne].www.cairn.info/…`` (a Quebec label glued on by a period).
-    r"|(?P<www>(?:(?<![\w.@/\-])|(?<=[\])]\.))www\d{0,3}\."
-    r"(?=[^\W_][\w\-]{0,62}(?:\.\w|-[ ][a-z0-9])| [a-z0-9][a-z0-9\-]{0,62}\.[a-z]))"
-    r"|(?P<doilabel>(?<!\w)doi[ \t]{0,3}[:.]?\s{0,3}(?=10\.\d))"
-    r"|(?P<bare>(?<![\w./\-])10\.\d{4,9}(?:\.\d{1,9}){0,3}/)"
-    r"|(?P<win>(?<![\w\\/])[A-Za-z]:\\(?=[^\s\\]))"
-    r"|(?P<unc>(?<![\w\\/])\\\\(?=[A-Za-z0-9]))"
-    r"|(?P<filecolon>(?<!\w)file:(?=/[^/]|[A-Za-z]:[\\/]))"
+    (
+        "www",
+        r"(?:(?<![\w.@/\-])|(?<=[\])]\.))www\d{0,3}\."
+        r"(?=[^\W_][\w\-]{0,62}(?:\.\w|-[ ][a-z0-9])| [a-z0-9][a-z0-9\-]{0,62}\.[a-z])",
+    ),
+    ("doilabel", r"(?<!\w)doi[ \t]{0,3}[:.]?\s{0,3}(?=10\.\d)"),
+    ("bare", r"(?<![\w./\-])10\.\d{4,9}(?:\.\d{1,9}){0,3}/"),
+    ("win", r"(?<![\w\\/])[A-Za-z]:\\(?=[^\s\\])"),
+    ("unc", r"(?<![\w\\/])\\\\(?=[A-Za-z0-9])"),
+    ("filecolon", r"(?<!\w)file:(?=/[^/]|[A-Za-z]:[\\/])"),
     # ``http: //www.…``, ``http //gmv.…``, ``125-159.http: //www.academia.edu/…``,
     # ``http: www.bishopmuseum.org/…``: a separator broken by a space or a lost
     # colon. Only these three well-known schemes: the word before ``//`` decides.
-    r"|(?P<brokensep>(?<![A-Za-z])(?i:https?|ftp)"
-    r"(?::?[ \t]{1,2}//(?=[^\W_])|:[ \t]{1,2}(?=www\d{0,3}\.[^\W_])))"
+    (
+        "brokensep",
+        r"(?<![A-Za-z])(?i:https?|ftp)"
+        r"(?::?[ \t]{1,2}//(?=[^\W_])|:[ \t]{1,2}(?=www\d{0,3}\.[^\W_]))",
+    ),
     # MLA 8/9 ``nytimes.com/2016/09/02/…``: a host without scheme or ``www.``,
     # taken only with a path; the TLD and the rest are checked in ``_host_ok``.
-    r"|(?P<host>(?<![^\s(\[{<\"'“‘«„,;])"
-    r"(?:[A-Za-z0-9][A-Za-z0-9\-]{0,62}\.){1,6}[a-z]{2,12}/(?=[^\W_]|[%~]))",
-    re.IGNORECASE,
+    ("host", r"(?<![^" + _HOST_BOUNDARY[1:] + ")" + _HOST_BODY),
 )
+# The anchors as one alternation: the leftmost match, the first alternative
+# winning at a position. ``_Anchors`` finds the same matches faster.
+_ANCHOR = re.compile(
+    "|".join(f"(?P<{name}>{pattern})" for name, pattern in _ANCHOR_PARTS), re.IGNORECASE
+)
+_ANCHOR_RES = {
+    name: re.compile(f"(?P<{name}>{pattern})", re.IGNORECASE) for name, pattern in _ANCHOR_PARTS
+}
+# ``host`` with the character its look-behind requires consumed in front (or
+# none, at the start of the text): a leading character class lets the regex
+# engine skip to the next space or bracket instead of trying every position.
+_HOST_AFTER_BOUNDARY = re.compile(_HOST_BOUNDARY + _HOST_BODY, re.IGNORECASE)
+# Alternatives whose every match starts at a fixed offset before a literal
+# (found case-insensitively in the lowered text): (literal, offset).
+_ANCHOR_LITERALS = {
+    "sep": ("://", 0),
+    "www": ("www", 0),
+    "doilabel": ("doi", 0),
+    "bare": ("10.", 0),
+    "win": (":\\", 1),
+    "unc": ("\\\\", 0),
+    "filecolon": ("file:", 0),
+}
+
+
+class _Anchors:
+    """``_ANCHOR.search(text, pos)`` for increasing ``pos``, one alternative at a time.
+
+    ``_ANCHOR`` tries ten alternatives at every character, and a note is
+    mostly prose. Here each alternative is looked for alone: most start with a
+    literal (``://``, ``www``, ``doi``, ``10.``), so only the places where the
+    literal occurs are tried; the others are skipped when the text lacks what
+    every match holds (most notes have no DOI, no broken ``http: //``), and
+    ``host`` jumps from one word start to the next. Each alternative keeps its
+    next match until ``pos`` passes it. The leftmost of those next matches,
+    the first alternative winning a tie, is the match ``_ANCHOR`` finds,
+    because a match at a position does not depend on where the search began.
+    Returned as ``(kind, start, end)``.
+    """
+
+    __slots__ = ("low", "same", "text", "todo")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        # "ı", "ſ" and "İ" match i and s case-insensitively; "İ".lower() is
+        # "i̇" (two characters), so only without it are offsets in ``low``
+        # offsets in ``text``.
+        low = text.lower().replace("ı", "i").replace("ſ", "s")
+        self.same = "\u0130" not in text
+        if not self.same:
+            low = low.replace("\u0307", "")
+        self.low = low
+        wanted = {name for name, (literal, _) in _ANCHOR_LITERALS.items() if literal in low}
+        if "doi.org/" in low:
+            wanted.add("doihost")
+        if "10." not in text:
+            wanted.discard("doilabel")  # its look-ahead wants a DOI
+        if ("http" in low or "ftp" in low) and (
+            " //" in text or "\t//" in text or ("www" in low and (": " in text or ":\t" in text))
+        ):
+            wanted.add("brokensep")
+        if "/" in text:
+            wanted.add("host")
+        # [name, next (start, end) or None, exhausted], in _ANCHOR's order.
+        self.todo: list[list[object]] = [
+            [name, None, False] for name, _ in _ANCHOR_PARTS if name in wanted
+        ]
+
+    def _next(self, name: str, pos: int) -> tuple[int, int] | None:
+        """Span of the leftmost match of alternative ``name`` at or after ``pos``."""
+        text = self.text
+        pattern = _ANCHOR_RES[name]
+        if name in _ANCHOR_LITERALS and self.same:
+            literal, offset = _ANCHOR_LITERALS[name]
+            hay = text if literal in ("://", "10.", ":\\", "\\\\") else self.low
+            i = hay.find(literal, pos + offset)
+            while i >= 0:
+                m = pattern.match(text, i - offset)
+                if m is not None:
+                    return m.start(), m.end()
+                i = hay.find(literal, i + 1)
+            return None
+        if name == "host":
+            if pos == 0:
+                m = pattern.match(text, 0)
+                if m is not None:
+                    return m.start(), m.end()
+            m = _HOST_AFTER_BOUNDARY.search(text, max(pos - 1, 0))
+            return None if m is None else (m.start() + 1, m.end())
+        m = pattern.search(text, pos)
+        return None if m is None else (m.start(), m.end())
+
+    def search(self, pos: int) -> tuple[str, int, int] | None:
+        """What ``_ANCHOR.search(self.text, pos)`` finds (``pos`` never decreases)."""
+        best: tuple[str, int, int] | None = None
+        for entry in self.todo:
+            span = cast("tuple[int, int] | None", entry[1])
+            if span is None or span[0] < pos:
+                if entry[2]:
+                    continue
+                span = self._next(cast(str, entry[0]), pos)
+                entry[1] = span
+                if span is None:
+                    entry[2] = True  # none from here, so none from any later pos
+                    continue
+            if best is None or span[0] < best[1]:
+                best = (cast(str, entry[0]), span[0], span[1])
+        return best
+
 
 _KNOWN_SCHEMES = ("https", "http", "sftp", "ftps", "ftp", "file")
 _SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-")
@@ -994,52 +1110,53 @@ class _Finder:
         text = self.text
         pos = 0
         n = len(text)
+        anchors = _Anchors(text)
         while pos < n:
-            m = _ANCHOR.search(text, pos)
-            if m is None:
+            found = anchors.search(pos)
+            if found is None:
                 break
-            nxt = self.handle(m, pos)
-            pos = max(nxt, m.start() + 1)
+            nxt = self.handle(found, pos)
+            pos = max(nxt, found[1] + 1)
         return self.out
 
-    def handle(self, m: re.Match[str], floor: int) -> int:
-        """Read the address ``m`` anchors; return where the search goes on."""
+    def handle(self, anchor: tuple[str, int, int], floor: int) -> int:
+        """Read the address ``anchor`` (kind, start, end) marks; return where the search goes on."""
         text = self.text
-        kind = m.lastgroup
+        kind, m_start, m_end = anchor
         if kind == "sep":
-            found = _scheme_start(text, m.start(), floor)
+            found = _scheme_start(text, m_start, floor)
             if found is None:
-                return m.end()
+                return m_end
             start, scheme = found
             if scheme == "file":
-                return self.web(start, start, scheme, "", after=m.end(), is_file=True)
-            return self.web(start, start, scheme, "", after=m.end())
+                return self.web(start, start, scheme, "", after=m_end, is_file=True)
+            return self.web(start, start, scheme, "", after=m_end)
         if kind == "brokensep":
             # ``http: //www.…``: read from the ``//`` (or the ``www.``); the
             # scheme is the word before it, the separator is made whole.
-            word = m.group()
+            word = text[m_start:m_end]
             scheme = word[: 5 if word[:5].lower() == "https" else 4].lower()
             if scheme[:3] == "ftp":
                 scheme = "ftp"
-            at = m.end() + 2 if text.startswith("//", m.end()) else m.end()
-            return self.web(m.start(), at, scheme, "://", check=_dotted_host)
+            at = m_end + 2 if text.startswith("//", m_end) else m_end
+            return self.web(m_start, at, scheme, "://", check=_dotted_host)
         if kind == "doihost":
-            body_start = m.end()
-            return self.doi(m.start(), body_start, bare=False)
+            body_start = m_end
+            return self.doi(m_start, body_start, bare=False)
         if kind == "doilabel":
-            return self.doi(m.start(), m.end(), bare=False)
+            return self.doi(m_start, m_end, bare=False)
         if kind == "bare":
-            return self.doi(m.start(), m.start(), bare=True)
+            return self.doi(m_start, m_start, bare=True)
         if kind == "www":
-            return self.web(m.start(), m.start(), "https", "://", check=_www_ok)
+            return self.web(m_start, m_start, "https", "://", check=_www_ok)
         if kind == "host":
-            return self.web(m.start(), m.start(), "https", "://", check=_host_ok)
+            return self.web(m_start, m_start, "https", "://", check=_host_ok)
         if kind in ("win", "unc"):
-            start = m.start()
+            start = m_start
             pieces, joined = self.read(start, _Ctx("path", False, "\\"))
             pieces, joined = self.trim(pieces, joined)
             if not pieces:
-                return m.end()
+                return m_end
             end = pieces[-1][1]
             body = _clean(joined)
             unc = kind == "unc"
@@ -1051,11 +1168,11 @@ class _Finder:
             self.emit(start, end, url)
             return end
         # filecolon: "file:/home/x" or "file:C:\x"
-        start = m.start()
-        pieces, joined = self.read(m.end(), _Ctx("path", False, "/"))
+        start = m_start
+        pieces, joined = self.read(m_end, _Ctx("path", False, "/"))
         pieces, joined = self.trim(pieces, joined)
         if not pieces:
-            return m.end()
+            return m_end
         end = pieces[-1][1]
         body = _clean(joined).replace("\\", "/").replace(" ", "%20")
         url = "file://" + body if body.startswith("/") else "file:///" + body
