@@ -23,6 +23,8 @@ from __future__ import annotations
 import datetime
 import logging
 import math
+import re
+import string
 import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -362,6 +364,8 @@ _VANISH = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff'’‘ʼ`´′")
 _HYPHENS = frozenset("-\u2010\u2011")
 _SPACES = frozenset(" \t\r\n\u00a0")
 _FOLD_CACHE: dict[str, str] = {}
+_PLAIN_RUN = re.compile("[a-z0-9]+(?: [a-z0-9]+)*")
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
 def _fold_char(char: str) -> str:
@@ -398,7 +402,21 @@ def normalise(text: str) -> tuple[str, list[int]]:
     space = True
     index = 0
     end = len(text)
+    plain = _PLAIN_RUN.match
+    # ASCII capitals lowered in a copy of the same length, so offsets agree.
+    lowered = text.translate(_ASCII_LOWER)
     while index < end:
+        run = plain(lowered, index)
+        if run is not None:
+            # ASCII letters and digits, and single spaces between them, fold
+            # to themselves lowered: a whole run is copied at once (most of an
+            # English page); the rest goes character by character below.
+            stop = run.end()
+            chars.append(run.group())
+            where.extend(range(index, stop))
+            space = False
+            index = stop
+            continue
         char = text[index]
         if char in _HYPHENS and index and text[index - 1].isalpha():
             # "pipe-\n  line" -> "pipeline": a hyphen, then whitespace holding a

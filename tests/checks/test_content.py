@@ -6,10 +6,14 @@
 from __future__ import annotations
 
 import datetime
+import re
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from citecheck.checks import content
 from citecheck.checks.content import (
     MAX_EXTRACT_CHARS,
     ExtractedPage,
@@ -206,6 +210,32 @@ class TestNormalise:
         for char, index in zip(folded, where, strict=True):
             if char != " ":
                 assert fold_text(source[index]) == char
+
+    @settings(max_examples=400, deadline=None)
+    @given(
+        st.text(
+            alphabet=st.sampled_from(
+                list("abcxyz019 ABCZ-\n\t\u00ad\u2010’'“.,") + list("éİıßЁёШ日本")
+            ),
+            max_size=80,
+        )
+    )
+    def test_plain_runs_fold_as_characters_do(self, text: str) -> None:
+        """Copying lowercase ASCII runs whole gives the same text and offsets as one by one."""
+        fast = normalise(text)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(content, "_PLAIN_RUN", re.compile("(?!)"))
+            assert normalise(text) == fast
+
+    def test_plain_runs_keep_real_pages_unchanged(self) -> None:
+        """Every stand-in article's text folds the same with and without the run shortcut."""
+        pages = sorted((PAGES / "content").glob("*.html"))
+        texts = [extract_page(page.read_text(encoding="utf-8")).main_text for page in pages]
+        fast = [normalise(text) for text in texts]
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(content, "_PLAIN_RUN", re.compile("(?!)"))
+            assert [normalise(text) for text in texts] == fast
+        assert sum(len(folded) for folded, _ in fast) > 5_000
 
     def test_linear_on_long_input(self) -> None:
         """A megabyte of hyphens and breaks folds quickly."""
