@@ -244,18 +244,12 @@ def main() -> None:
         "--tools",
         nargs="+",
         default=["citecheck", "lychee", "linkchecker", "linkinator"],
-        help="any of: citecheck citecheck-no-probe lychee linkchecker linkinator",
+        help="any of: citecheck citecheck-no-probe citecheck-2p lychee linkchecker linkinator",
     )
     parser.add_argument(
         "--quotes",
         action="store_true",
         help="every citing sentence quotes its source (main-text extraction on every page)",
-    )
-    parser.add_argument(
-        "--processes",
-        type=int,
-        default=1,
-        help="citecheck's --processes (worker processes; default 1)",
     )
     parser.add_argument("--json", type=Path, default=None, help="also write raw results here")
     arguments = parser.parse_args()
@@ -301,12 +295,18 @@ def main() -> None:
                     cache = scratch / f"cache-{concurrency}-{round_no}.sqlite"
                     out = scratch / f"report-{concurrency}-{round_no}.json"
                     command = citecheck_command(document, cache, out, concurrency)
-                    label = "citecheck"
-                    if arguments.processes > 1:
-                        command += ["--processes", str(arguments.processes)]
-                        label = f"citecheck --processes {arguments.processes}"
-                    yield label, command, None
-                    yield f"{label} (warm cache)", command, None
+                    yield "citecheck", command, None
+                    yield "citecheck (warm cache)", command, None
+                elif tool == "citecheck-2p":
+                    # Two worker processes (--processes 2), for the runs where one
+                    # interpreter's CPU is the limit.
+                    cache = scratch / f"cache-2p-{concurrency}-{round_no}.sqlite"
+                    out = scratch / f"report-2p-{concurrency}-{round_no}.json"
+                    yield (
+                        "citecheck --processes 2",
+                        [*citecheck_command(document, cache, out, concurrency), "--processes", "2"],
+                        None,
+                    )
                 elif tool == "citecheck-no-probe":
                     # The same run without the soft-404 probe of a sibling path: one
                     # request per URL, like the link checkers.
@@ -395,14 +395,14 @@ def main() -> None:
                         "max_in_flight": most,
                         **result,
                     }
-                    if name == "citecheck":
-                        row["verdicts"] = dict(
-                            verdicts(scratch / f"report-{concurrency}-{round_no}.json")
-                        )
-                    elif name == "citecheck --no-probe":
-                        row["verdicts"] = dict(
-                            verdicts(scratch / f"report-np-{concurrency}-{round_no}.json")
-                        )
+                    prefix = {
+                        "citecheck": "report",
+                        "citecheck --no-probe": "report-np",
+                        "citecheck --processes 2": "report-2p",
+                    }.get(name)
+                    if prefix is not None:
+                        report = scratch / f"{prefix}-{concurrency}-{round_no}.json"
+                        row["verdicts"] = dict(verdicts(report))
                     raw.append(row)
                     print(
                         f"round {round_no} c={concurrency:<3} {name:<24} "
