@@ -57,6 +57,8 @@ class TestValidation:
             ({"fail-on": ["deadish"]}, "fail-on"),
             ({"timeout": -1}, "positive"),
             ({"concurrency": 2.5}, "whole number"),
+            ({"processes": 0}, "positive"),
+            ({"processes": "two"}, "processes"),
             ({"exclude": ["("]}, "exclude pattern"),
             ({"allow-network": ["nope"]}, "CIDR"),
             ({"headers": {"X": 1}}, "headers"),
@@ -67,6 +69,10 @@ class TestValidation:
         """Each bad value names the setting at fault."""
         with pytest.raises(InputError, match=message):
             settings_from_table(table, source="citecheck.toml")
+
+    def test_processes_are_read(self) -> None:
+        """processes = 2 in the table gives two worker processes."""
+        assert settings_from_table({"processes": 2}).processes == 2
 
     def test_broken_toml(self, tmp_path: Path) -> None:
         """A file that is not TOML is an InputError naming the file."""
