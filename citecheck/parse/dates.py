@@ -32,18 +32,22 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import attrs
 
 __all__ = [
     "FoundDate",
+    "NoteDates",
     "find_access_date",
     "find_access_dates",
     "find_dates",
     "find_month_days",
+    "first_date",
     "infer_day_first",
     "month_number",
+    "note_access_dates",
+    "notes_day_first",
     "parse_date",
 ]
 
@@ -470,9 +474,12 @@ _SLASH = 2
 _DASH = 3
 
 
-@attrs.frozen
-class _Cand:
-    """A date found in folded text, before its day/month order is decided."""
+class _Cand(NamedTuple):
+    """A date found in folded text, before its day/month order is decided.
+
+    A named tuple, not an attrs class: the scans build one per match, several
+    times per footnote, and a tuple is built in C.
+    """
 
     fs: int
     fe: int
@@ -600,49 +607,108 @@ _DASH_HINT = re.compile(r"[0-9]-[0-9]")
 _ISO_HINT = re.compile(r"[0-9][-/.][0-9]")
 # How far before its month word a valid textual match can start: DMY's day, an
 # ordinal, ". " plus three spaces and "de "/"of " (2 + 3 + 4 + 5); YMD's year
-# and ", " between spaces (4 + 7).
+# and ", " between spaces (4 + 7); DMY2's day and "-".
 _BEFORE_MONTH = {"dmy": 14, "dmy2": 3, "mdy": 0, "ymd": 11}
 
 
-def _month_floor(f: str) -> int:
-    """A position at or before the first month word (a whole letter run), or -1 if none.
+def _month_runs(f: str) -> list[int]:
+    """Start of every whole letter run of ``f`` that is a month word, in order.
 
     Every textual pattern's valid match has a month word for its ``mon`` group,
     and ``mon`` is always a whole run of letters (look-arounds or separators
-    bound it), so text without such a run cannot hold a textual date.
+    bound it), so a valid textual match starts at most ``_BEFORE_MONTH`` before
+    one of these runs. (``_MONTH_RUN`` is built below, with the label trie.)
     """
-    for word in _WORD.findall(f):
-        if word in _MONTHS:
-            return f.find(word)  # the first occurrence, perhaps inside a longer word
-    return -1
+    return [m.start() for m in _MONTH_RUN.finditer(f)]
 
 
-def _candidates(f: str) -> list[_Cand]:
-    """All dates of folded text, in order, earliest then longest winning overlaps."""
+def _digits_before(f: str, runs: list[int], before: int) -> list[int]:
+    """The ASCII digits at most ``before`` characters before a run start, in order.
+
+    DMY, DMY2 and YMD matches start with the day's or the year's first digit.
+    """
+    starts: list[int] = []
+    covered = 0  # every earlier window ends at or before the previous run
+    for run in runs:
+        starts += [m.start() for m in _ANY_DIGIT.finditer(f, max(run - before, covered), run)]
+        covered = run
+    return starts
+
+
+def _scan_at(
+    pattern: re.Pattern[str], f: str, build: _Builder, starts: Iterable[int]
+) -> Iterable[_Cand]:
+    """``_scan(pattern, f, build)`` when every valid match starts at one of ``starts``.
+
+    ``starts`` ascend. The plain scan moves one character on after a missing or
+    rejected match and past the match after a valid one; a position outside
+    ``starts`` holds no valid match, so only those positions need a try, and
+    a match at a position is the one a search reaching it finds there.
+    """
+    pos = 0
+    for start in starts:
+        if start < pos:
+            continue  # inside the last valid match
+        m = pattern.match(f, start)
+        if m is None:
+            continue
+        cand = build(m)
+        if cand is not None:
+            yield cand
+            pos = max(m.end(), start + 1)
+
+
+def _slash_dash(f: str) -> tuple[list[_Cand], list[_Cand]]:
+    """Every slash date and every four-digit-year dash date of folded text, each in order.
+
+    Both :func:`_candidates` and the votes of :func:`infer_day_first` read
+    these, so a note scanned for both is scanned once (see :class:`NoteDates`).
+    """
+    slash: list[_Cand] = []
+    dash: list[_Cand] = []
+    # Each scan starts one character before its hint ("digit/digit" or
+    # "digit-digit"), which is not after its first valid match.
+    hint = _SLASH_HINT.search(f)
+    if hint is not None:
+        slash = list(_scan_from(_SLASH_RE, f, _build_slash, hint.start() - 1))
+    hint = _DASH_HINT.search(f)
+    if hint is not None and _FOUR_DIGITS.search(f) is not None:  # four-digit year only
+        dash = list(_scan_from(_DASH_RE, f, _build_dash, hint.start() - 1))
+    return slash, dash
+
+
+def _candidates(f: str, slash_dash: tuple[list[_Cand], list[_Cand]] | None = None) -> list[_Cand]:
+    """All dates of folded text, in order, earliest then longest winning overlaps.
+
+    ``slash_dash`` is ``_slash_dash(f)`` when the caller has it already.
+    """
     # Every pattern reads a day, month or year of ASCII digits.
     if _ANY_DIGIT.search(f) is None:
         return []
     found: list[_Cand] = []
     four = _FOUR_DIGITS.search(f) is not None
-    month = _month_floor(f)
-    if month >= 0:
+    # DMY, MDY and YMD need a four-digit year, DMY2 a "-" or "/": without any, no month scan.
+    runs = _month_runs(f) if four or "-" in f or "/" in f else []
+    if runs:
+        # Each textual pattern is tried only where a valid match can start (see _scan_at).
         if four:  # a four-digit year
-            found.extend(_scan_from(_DMY_RE, f, _build_text, month - _BEFORE_MONTH["dmy"]))
+            starts = _digits_before(f, runs, _BEFORE_MONTH["dmy"])
+            found.extend(_scan_at(_DMY_RE, f, _build_text, starts))
         if "-" in f or "/" in f:  # "14-Apr-23": only with - or /
-            found.extend(_scan_from(_DMY2_RE, f, _build_dmy2, month - _BEFORE_MONTH["dmy2"]))
+            starts = _digits_before(f, runs, _BEFORE_MONTH["dmy2"])
+            found.extend(_scan_at(_DMY2_RE, f, _build_dmy2, starts))
         if four:
-            found.extend(_scan_from(_MDY_RE, f, _build_text, month - _BEFORE_MONTH["mdy"]))
-            found.extend(_scan_from(_YMD_RE, f, _build_text, month - _BEFORE_MONTH["ymd"]))
+            found.extend(_scan_at(_MDY_RE, f, _build_text, runs))
+            starts = _digits_before(f, runs, _BEFORE_MONTH["ymd"])
+            found.extend(_scan_at(_YMD_RE, f, _build_text, starts))
     hint = _DOT_HINT.search(f)
     if hint is not None:
         found.extend(_scan_from(_DOT_RE, f, _build_dot, hint.start() - 1))
-    hint = _SLASH_HINT.search(f)
-    if hint is not None:
-        found.extend(_scan_from(_SLASH_RE, f, _build_slash, hint.start() - 1))
+    # Same order as _PATTERNS: the stable sort below breaks ties by it.
+    slash, dash = _slash_dash(f) if slash_dash is None else slash_dash
+    found.extend(slash)
+    found.extend(dash)
     if four:
-        hint = _DASH_HINT.search(f)
-        if hint is not None:  # four-digit year only
-            found.extend(_scan_from(_DASH_RE, f, _build_dash, hint.start() - 1))
         hint = _ISO_HINT.search(f)
         if hint is not None:  # the hint is the year's last digit and the separator
             found.extend(_scan_from(_ISO_RE, f, _build_ymd_numeric, hint.start() - 3))
@@ -652,6 +718,37 @@ def _candidates(f: str) -> list[_Cand]:
     return _earliest_longest(found, lambda c: (c.fs, c.fe))
 
 
+class NoteDates:
+    """One note's folded text and dates, read once for everything that needs them.
+
+    :func:`~citecheck.parse.document.parse_document` reads every note's slash
+    and dash dates to vote on the document's day order, then the same note's
+    access date; both start from the same folding and the same scans, so the
+    note is folded and scanned once. The full candidate list is read only when
+    the access-date path asks for it (most notes have no access label).
+    """
+
+    __slots__ = ("_cands", "_slash_dash", "folded")
+
+    def __init__(self, text: str) -> None:
+        self.folded = _Folded(text)
+        self._slash_dash: tuple[list[_Cand], list[_Cand]] | None = None
+        self._cands: list[_Cand] | None = None
+
+    def slash_dash(self) -> tuple[list[_Cand], list[_Cand]]:
+        """``_slash_dash`` of the folded text."""
+        if self._slash_dash is None:
+            self._slash_dash = _slash_dash(self.folded.f)
+        return self._slash_dash
+
+    def candidates(self) -> list[_Cand]:
+        """``_candidates`` of the folded text, reusing the slash and dash scans."""
+        if self._cands is None:
+            # The votes' scans when they were read (parse_document), else _candidates reads them.
+            self._cands = _candidates(self.folded.f, self._slash_dash)
+        return self._cands
+
+
 _Spanned = TypeVar("_Spanned")
 
 
@@ -659,6 +756,8 @@ def _earliest_longest(
     items: list[_Spanned], span: Callable[[_Spanned], tuple[int, int]]
 ) -> list[_Spanned]:
     """Non-overlapping items in text order; on overlap the earlier, then longer, wins."""
+    if len(items) < 2:
+        return list(items)  # nothing to sort or to overlap
     items = sorted(items, key=lambda item: (span(item)[0], -span(item)[1]))
     chosen: list[_Spanned] = []
     last_end = -1
@@ -739,6 +838,20 @@ def find_dates(
         if found is not None:
             out.append(found)
     return out
+
+
+def first_date(text: str) -> datetime.date | None:
+    """``find_dates(text)[0].value``, or None: the value alone, for callers that want no more.
+
+    Same candidates and readings as :func:`find_dates` with no ``day_first``
+    and no language, but no :class:`FoundDate` is built for the dates after it.
+    """
+    f = _Folded(text).f
+    for cand in _candidates(f):
+        resolved = _resolve(cand, None, _default_day_first(None))
+        if resolved is not None:
+            return resolved[0]
+    return None
 
 
 _WEEKDAYS_EN = (
@@ -1027,7 +1140,37 @@ def _trie_regex(words: Iterable[str]) -> str:
 
 
 _LABEL_INFO, _LABEL_WORDS, _CJK_LABEL_WORDS = _build_labels()
+# A whole letter run that is a month word (for _month_runs): the trie fails at
+# a run that merely starts with one ("marching"), through its look-ahead.
+_MONTH_RUN = re.compile(rf"(?<!{_L})(?:{_trie_regex(sorted(_MONTHS))})(?!{_L})")
 _LABEL_RE = re.compile(rf"(?<!{_L})(?P<label>{_trie_regex(_LABEL_WORDS)})(?!{_L})")
+# ``_LABEL_RE`` without its leading look-behind, which kept the regex engine
+# from skipping to the letters a label can start with; _label_matches checks it.
+_LABEL_BODY_RE = re.compile(rf"(?P<label>{_trie_regex(_LABEL_WORDS)})(?!{_L})")
+_NOT_AFTER_LETTER = re.compile(rf"(?<!{_L})")
+
+
+def _label_matches(f: str) -> list[re.Match[str]]:
+    """The matches of ``_LABEL_RE.finditer(f)``: same spans, same ``label`` group.
+
+    The look-behind only looks before a match's start, so the match at a
+    position is the same with or without it; a position it rejects is left
+    for the next one, as the full regex's search does.
+    """
+    out: list[re.Match[str]] = []
+    pos = 0
+    while True:
+        m = _LABEL_BODY_RE.search(f, pos)
+        if m is None:
+            return out
+        start = m.start()
+        if _NOT_AFTER_LETTER.match(f, start) is None:
+            pos = start + 1
+            continue
+        out.append(m)
+        pos = m.end()  # a label is never empty
+
+
 _CJK_LABEL_RE = re.compile(rf"(?P<label>{_trie_regex(_CJK_LABEL_WORDS)})")
 # What may stand between a label and its date: a preposition ("accessed on",
 # "abgerufen am", "consulté le", "consultado el", "acesso em", "consultato il",
@@ -1113,19 +1256,23 @@ def _may_have_postfix(f: str) -> bool:
 
 def find_access_dates(text: str, *, day_first: bool | None = None) -> list[FoundDate]:
     """Every labelled access date in ``text``, in order (see :func:`find_access_date`)."""
-    folded = _Folded(text)
+    return note_access_dates(NoteDates(text), day_first=day_first)
+
+
+def note_access_dates(note: NoteDates, *, day_first: bool | None = None) -> list[FoundDate]:
+    """:func:`find_access_dates` of a note already folded (and perhaps scanned)."""
+    folded = note.folded
     f = folded.f
     labels = []
-    for label_re in (_LABEL_RE, _CJK_LABEL_RE):
-        for m in label_re.finditer(f):
-            lang, flags = _LABEL_INFO.get(_label_key(m["label"]), ("", 0))
-            if lang:
-                labels.append((m, lang, flags))
+    for m in (*_label_matches(f), *_CJK_LABEL_RE.finditer(f)):
+        lang, flags = _LABEL_INFO.get(_label_key(m["label"]), ("", 0))
+        if lang:
+            labels.append((m, lang, flags))
     # A hit needs a label before its date or a postfix after it ("tarihinde",
     # "閲覧", MLA 6's "<http…"); without either the dates need not be read.
     if not labels and not _may_have_postfix(f):
         return []
-    cands = _candidates(f)
+    cands = note.candidates()
     by_start = {c.fs: c for c in cands}
     hits: list[FoundDate] = []
 
@@ -1207,9 +1354,6 @@ def find_access_date(text: str, *, day_first: bool | None = None) -> FoundDate |
 # The document's habit
 
 
-_VOTE_RES = (_SLASH_RE, _DASH_RE)
-
-
 def infer_day_first(texts: list[str]) -> bool | None:
     """Whether numeric dates in these texts put the day first, from the unambiguous ones.
 
@@ -1217,21 +1361,20 @@ def infer_day_first(texts: list[str]) -> bool | None:
     second number over 12 for month first. Dotted dates are day first by
     convention and do not vote. None with no votes or a tie.
     """
+    return notes_day_first([NoteDates(text) for text in texts])
+
+
+def notes_day_first(notes: Iterable[NoteDates]) -> bool | None:
+    """:func:`infer_day_first` of notes already folded; their scans are kept for later."""
     day_votes = 0
     month_votes = 0
-    for text in texts:
-        f = _Folded(text).f
-        for pattern in _VOTE_RES:
-            builder = _build_slash if pattern is _SLASH_RE else _build_dash
-            # A vote needs "digit/digit" or "digit-digit" near the match start.
-            hint = (_SLASH_HINT if pattern is _SLASH_RE else _DASH_HINT).search(f)
-            if hint is None:
-                continue
-            for cand in _scan_from(pattern, f, builder, hint.start() - 1):
-                if cand.first > 12 and _mk(cand.year, cand.second, cand.first):
-                    day_votes += 1
-                elif cand.second > 12 and _mk(cand.year, cand.first, cand.second):
-                    month_votes += 1
+    for note in notes:
+        slash, dash = note.slash_dash()
+        for cand in (*slash, *dash):
+            if cand.first > 12 and _mk(cand.year, cand.second, cand.first):
+                day_votes += 1
+            elif cand.second > 12 and _mk(cand.year, cand.first, cand.second):
+                month_votes += 1
     if day_votes == month_votes:
         return None
     return day_votes > month_votes

@@ -16,9 +16,9 @@ import attrs
 
 from citecheck.model import Citation, CitationKind, Claim, Document
 from citecheck.parse.backrefs import resolve_back_references
-from citecheck.parse.dates import find_access_date, infer_day_first
+from citecheck.parse.dates import NoteDates, note_access_dates, notes_day_first
 from citecheck.parse.fields import parse_fields
-from citecheck.parse.footnotes import FootnoteEntry, find_footnotes
+from citecheck.parse.footnotes import find_footnotes
 from citecheck.parse.header import read_header
 from citecheck.parse.markers import ClaimFinder, find_markers
 from citecheck.parse.normalize import normalize_text
@@ -32,21 +32,33 @@ def parse_document(raw_text: str, source: str = "<string>") -> Document:
     header = read_header(text)
     block = find_footnotes(text)
     body = text[: block.start]
-    day_first = infer_day_first([entry.text for entry in block.entries])
+    # Each note is folded and scanned for slash and dash dates once: the votes
+    # on the day order and the note's access date both read that scan.
+    notes = [NoteDates(entry.text) for entry in block.entries]
+    day_first = notes_day_first(notes)
 
-    footnotes = resolve_back_references(
-        [_footnote_citation(entry, day_first) for entry in block.entries]
-    )
-
+    # The claims depend on the body and the labels only, so they are read first
+    # and each footnote is built with its claims (not built, then copied).
     claims = ClaimFinder(body)
     body_urls = find_urls(body)
     url_spans = [(found.start, found.end) for found in body_urls]
     claims_by_label: dict[str, list[Claim]] = {}
     for marker in find_markers(body, {entry.label for entry in block.entries}, url_spans):
         claims_by_label.setdefault(marker.label, []).append(claims.claim_for_marker(marker))
-    footnotes = [
-        _with_claims(citation, claims_by_label.get(citation.label, ())) for citation in footnotes
-    ]
+
+    footnotes = resolve_back_references(
+        [
+            _note_citation(
+                entry.label,
+                entry.text,
+                line=entry.line,
+                day_first=day_first,
+                note=note,
+                claims=tuple(claims_by_label.get(entry.label, ())),
+            )
+            for entry, note in zip(block.entries, notes, strict=True)
+        ]
+    )
 
     parenthetical = parenthetical_citations(body, header.published, claims)
     inline = inline_citations(body_urls, claims)
@@ -65,10 +77,6 @@ def parse_document(raw_text: str, source: str = "<string>") -> Document:
     )
 
 
-def _footnote_citation(entry: FootnoteEntry, day_first: bool | None) -> Citation:
-    return citation_from_note(entry.label, entry.text, line=entry.line, day_first=day_first)
-
-
 def citation_from_note(
     label: str,
     text: str,
@@ -85,8 +93,31 @@ def citation_from_note(
     URLs the format gives outside the text (an HTML ``href``, a PDF link
     annotation); they come first, then the URLs found in the text.
     """
+    return _note_citation(
+        label,
+        text,
+        line=line,
+        day_first=day_first,
+        extra_urls=extra_urls,
+        citation_id=citation_id,
+    )
+
+
+def _note_citation(
+    label: str,
+    text: str,
+    *,
+    line: int | None = None,
+    day_first: bool | None = None,
+    extra_urls: Sequence[str] = (),
+    citation_id: str | None = None,
+    note: NoteDates | None = None,
+    claims: tuple[Claim, ...] = (),
+) -> Citation:
+    """:func:`citation_from_note`, reusing the note's date scan and given its claims."""
     urls = find_urls(text)
-    accessed = find_access_date(text, day_first=day_first)
+    access_dates = note_access_dates(NoteDates(text) if note is None else note, day_first=day_first)
+    accessed = access_dates[0] if access_dates else None
     masked = [(found.start, found.end) for found in urls]
     warnings = []
     if accessed is not None:
@@ -112,13 +143,10 @@ def citation_from_note(
         doi=next((found.doi for found in urls if found.doi), None),
         date=fields.date,
         accessed=accessed.value if accessed else None,
+        claims=claims,
         line=line,
         warnings=tuple(warnings),
     )
-
-
-def _with_claims(citation: Citation, claims: Iterable[Claim]) -> Citation:
-    return attrs.evolve(citation, claims=tuple(claims))
 
 
 def parenthetical_citations(

@@ -120,20 +120,28 @@ def _find_title_quote(w: str) -> tuple[int, int] | None:
     return best
 
 
+# Per closer set, the characters _find_closer stops at; it steps over every other one.
+_CLOSER_STOPS = {
+    closers: re.compile("[" + re.escape(_SEP + closers) + "]") for _, closers, _ in _QUOTES
+}
+
+
 def _find_closer(w: str, start: int, closers: str, apos: bool) -> int:
-    i = start
     n = len(w)
-    while i < n:
+    stops = _CLOSER_STOPS[closers]
+    # Only a separator or a closer decides anything, so the scan jumps between them.
+    m = stops.search(w, start)
+    while m is not None:
+        i = m.start()
         ch = w[i]
         if ch == _SEP:
             return -1
-        if ch in closers:
-            nxt = w[i + 1] if i + 1 < n else " "
-            # An apostrophe-like closer must end a word, and one right after
-            # the opener ("''") is not a title.
-            if not apos or (not nxt.isalpha() and i > start):
-                return i
-        i += 1
+        nxt = w[i + 1] if i + 1 < n else " "
+        # An apostrophe-like closer must end a word, and one right after
+        # the opener ("''") is not a title.
+        if not apos or (not nxt.isalpha() and i > start):
+            return i
+        m = stops.search(w, i + 1)
     return -1
 
 
@@ -150,7 +158,9 @@ def _squash(s: str) -> str:
     # so without a double space the substitution would change nothing.
     if "  " not in s and s.isprintable():
         return s.strip()
-    return _WS.sub(" ", s).strip()
+    # ``str.split()`` splits on ``str.isspace`` runs, which is what ``\s`` matches:
+    # the same result as ``_WS.sub(" ", s).strip()``, without the regex engine.
+    return " ".join(s.split())
 
 
 # Words whose period does not end a sentence or an author name. ``U.S.`` and
@@ -636,8 +646,14 @@ _SPACE_BEFORE_PUNCT = re.compile(r"\s+(?=[.,;:])")
 def _split_authors(block: str) -> tuple[str, ...]:
     block = _squash(block.replace(_SEP, " "))
     # A parenthesised date or year belongs to APA/Wikipedia, not to a name.
-    block = _PAREN_DATE.sub(" ", block)
-    block = _SPACE_BEFORE_PUNCT.sub("", _squash(block)).strip(" ,:;")
+    if "(" in block:  # every _PAREN_DATE match starts with "("
+        block = _PAREN_DATE.sub(" ", block)
+    block = _squash(block)
+    # After _squash the only whitespace is " ", so a space before punctuation
+    # is one of these pairs; without any, the substitution changes nothing.
+    if " ." in block or " ," in block or " ;" in block or " :" in block:
+        block = _SPACE_BEFORE_PUNCT.sub("", block)
+    block = block.strip(" ,:;")
     lower = block.lower()
     for cue in ("by ", "von ", "par ", "por ", "di ", "автор: ", "yazar: "):
         if lower.startswith(cue):
@@ -652,7 +668,8 @@ def _split_authors(block: str) -> tuple[str, ...]:
             block = block[:idx]
             lower = block.lower()
     pieces = [block]
-    for joiner in _AUTHOR_JOINERS:
+    # A joiner absent from the block is absent from every piece of it: no split.
+    for joiner in [joiner for joiner in _AUTHOR_JOINERS if joiner in block]:
         nxt: list[str] = []
         for piece in pieces:
             nxt.extend(piece.split(joiner))
@@ -757,11 +774,12 @@ def _abnt_head(s: str) -> int:
 # --------------------------------------------------------------------------
 
 
-def _full_dates(s: str) -> list[datetime.date]:
+def _first_full_date(s: str) -> datetime.date | None:
+    """The value of ``find_dates(s)[0]`` (separators read as ``;``), or None."""
     try:
-        return [d.value for d in _dates.find_dates(s.replace(_SEP, ";"))]
+        return _dates.first_date(s.replace(_SEP, ";"))
     except Exception:  # the dates module is a sibling in progress; no date beats a crash
-        return []
+        return None
 
 
 def _parse_one(s: str) -> datetime.date | None:
@@ -781,7 +799,7 @@ def _is_datelike(seg: str) -> bool:
         return False
     if not any(ch.isalpha() for ch in seg):
         return True
-    if _full_dates(seg):
+    if _first_full_date(seg) is not None:
         return True
     if len(seg) <= 30 and _parse_one(f"{seg} 2000") is not None:
         return True
@@ -792,9 +810,9 @@ def _find_date(regions: Iterable[str]) -> datetime.date | None:
     """The first full date in ``regions``, else a year joined with a day-month part."""
     regions = [r for r in regions if r]
     for region in regions:
-        found = _full_dates(region)
-        if found:
-            return found[0]
+        found = _first_full_date(region)
+        if found is not None:
+            return found
     year: str | None = None
     day_months: list[str] = []
     for region in regions:

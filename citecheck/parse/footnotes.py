@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import re
+from typing import NamedTuple
 
 import attrs
 
@@ -82,8 +83,9 @@ class FootnoteBlock:
     style: LabelStyle | None
 
 
-@attrs.frozen
-class _Line:
+class _Line(NamedTuple):
+    """One line of the text; a named tuple, built in C for each line of every document."""
+
     number: int
     start: int
     end: int
@@ -107,7 +109,15 @@ def _split_lines(text: str) -> list[_Line]:
     return lines
 
 
+# What a label's line holds first after its indentation: "[", "(", "^", a digit
+# (``\d`` is ``str.isdecimal``) or a superscript digit. Other lines skip the patterns.
+_LABEL_FIRST = frozenset("[(^" + SUPERSCRIPT_DIGITS)
+
+
 def _label_of(line: _Line, index: int) -> _Label | None:
+    first = line.text.lstrip(" \t")[:1]
+    if first not in _LABEL_FIRST and not first.isdecimal():
+        return None
     for style, pattern in _LABEL_PATTERNS:
         match = pattern.match(line.text)
         if not match:

@@ -10,10 +10,11 @@ paragraph that reads as prose.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 
 import attrs
 
-from citecheck.parse.dates import find_dates
+from citecheck.parse.dates import first_date
 
 # A paragraph this long is body text, not a title or a byline.
 _PROSE_LENGTH = 200
@@ -32,6 +33,7 @@ class Header:
 
 def read_header(text: str) -> Header:
     """Title and date from the paragraphs before the first paragraph of prose."""
+    # A generator: the paragraphs after the first prose one are never cut out.
     paragraphs = _paragraphs(text)
     header_paragraphs = []
     end = 0
@@ -43,23 +45,27 @@ def read_header(text: str) -> Header:
     title = None
     published = None
     for index, (_, paragraph) in enumerate(header_paragraphs):
-        dates = find_dates(paragraph)
-        if dates and published is None:
-            published = dates[0].value
-        line = " ".join(paragraph.split())
+        if published is not None:
+            break  # the date is found and the title is read from paragraph 0 only
+        # Only the first date is read, so find_dates' later FoundDates need not be built.
+        first = first_date(paragraph)
+        if first is not None:
+            published = first
         # Only the first line can be the title: later header lines are bylines,
         # series names ("Eurasia Daily Monitor, Volume: 20") and share buttons.
-        if index == 0 and not dates and len(line) <= _MAX_TITLE_LENGTH:
-            title = line
+        if index == 0 and first is None:
+            line = " ".join(paragraph.split())
+            if len(line) <= _MAX_TITLE_LENGTH:
+                title = line
     return Header(title=title, published=published, end=end)
 
 
-def _paragraphs(text: str) -> list[tuple[int, int, str]]:
-    """Blank-line separated paragraphs with their offsets, up to the first prose."""
-    paragraphs: list[tuple[int, int, str]] = []
+def _paragraphs(text: str) -> Iterator[tuple[int, int, str]]:
+    """Blank-line separated paragraphs with their offsets (at most 40), in order."""
+    count = 0
     position = 0
     length = len(text)
-    while position < length and len(paragraphs) < 40:
+    while position < length and count < 40:
         while position < length and text[position] in " \t\n":
             position += 1
         if position >= length:
@@ -67,6 +73,6 @@ def _paragraphs(text: str) -> list[tuple[int, int, str]]:
         end = text.find("\n\n", position)
         if end == -1:
             end = length
-        paragraphs.append((position, end, text[position:end]))
+        yield position, end, text[position:end]
+        count += 1
         position = end
-    return paragraphs

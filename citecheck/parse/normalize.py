@@ -258,6 +258,8 @@ def repair_swapped_utf16(text: str) -> str:
 def _widen_quad_spaces(text: str) -> str:
     # U+2000 is the swapped space; it is outside the ideograph class only because
     # it is a space, so mark it as part of a run when it touches one.
+    if "\u2000" not in text:
+        return text  # both alternatives match a U+2000 (the look-behind one tries every position)
     return re.sub("\u2000(?=[\u0900-\u7e00]{2})|(?<=[\u0900-\u7e00]{2})\u2000", " ", text)
 
 
