@@ -18,7 +18,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from citecheck._version import __version__
 from citecheck.api import parse
@@ -29,6 +29,13 @@ from citecheck.report.json_report import render_json
 from citecheck.report.text_report import render_text
 from citecheck.sources.registry import FORMATS, expand_paths
 from citecheck.verify import failing_verdicts
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from citecheck.config import Settings
+    from citecheck.fetch.cassette import Cassette
+    from citecheck.fetch.policy import FetchPolicy
 
 EXIT_OK = 0
 EXIT_FAILED_CHECKS = 1
@@ -283,14 +290,11 @@ def _run_parse(arguments: argparse.Namespace) -> int:
 def _run_verify(arguments: argparse.Namespace) -> int:
     # Imported here so that `citecheck parse` never loads the network stack.
     from citecheck.config import find_settings
-    from citecheck.fetch.cache import CheckCache, default_cache_path
     from citecheck.fetch.cassette import Cassette
     from citecheck.fetch.policy import DEFAULT_USER_AGENT, FetchPolicy
-    from citecheck.progress import Progress
-    from citecheck.verify import ArchiveOptions, verify
+    from citecheck.fetch.shards import ShardedExecutor
 
     settings = find_settings()
-    documents, failed = _parse_all(arguments.files, arguments.input_format)
     timeout = _first(arguments.timeout, settings.timeout, 15.0)
     policy = FetchPolicy(
         connect_timeout=timeout,
@@ -303,13 +307,36 @@ def _run_verify(arguments: argparse.Namespace) -> int:
         headers=settings.headers,
         user_agent=_first(settings.user_agent, DEFAULT_USER_AGENT),
     )
-    max_age = datetime.timedelta(hours=_first(arguments.max_age, settings.max_age_hours, 24.0))
-    fail_on = _first(arguments.fail_on, settings.fail_on, DEFAULT_FAIL_ON)
-    confirm_dead = _first(arguments.confirm_dead, settings.confirm_dead, 1)
     cassette = Cassette(arguments.cassette, arguments.record_mode) if arguments.cassette else None
     processes = _first(arguments.processes, settings.processes, 1)
     if processes > 1 and cassette is not None:
         raise InputError("--processes cannot be combined with --cassette (one process writes it)")
+    # Worker processes start before parsing, so that their imports (half a
+    # second each) overlap it instead of delaying the first fetch.
+    pool = ShardedExecutor(processes, policy.concurrency) if processes > 1 else None
+    try:
+        return _verify_with(arguments, settings, policy, cassette, pool)
+    finally:
+        if pool is not None:
+            # Interrupted or done, nothing is left to wait for.
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _verify_with(
+    arguments: argparse.Namespace,
+    settings: Settings,
+    policy: FetchPolicy,
+    cassette: Cassette | None,
+    executor: Executor | None,
+) -> int:
+    from citecheck.fetch.cache import CheckCache, default_cache_path
+    from citecheck.progress import Progress
+    from citecheck.verify import ArchiveOptions, verify
+
+    documents, failed = _parse_all(arguments.files, arguments.input_format)
+    max_age = datetime.timedelta(hours=_first(arguments.max_age, settings.max_age_hours, 24.0))
+    fail_on = _first(arguments.fail_on, settings.fail_on, DEFAULT_FAIL_ON)
+    confirm_dead = _first(arguments.confirm_dead, settings.confirm_dead, 1)
     if arguments.no_cache:
         cache = CheckCache.in_memory(max_age=max_age)
     else:
@@ -334,7 +361,7 @@ def _run_verify(arguments: argparse.Namespace) -> int:
                 exclude=settings.excludes if settings.exclude else None,
                 progress=progress,
                 reuse=reuse,
-                processes=processes,
+                executor=executor,
             )
         except InterruptedRun as interrupted:
             # Nothing checked is lost: the partial report is written as asked,

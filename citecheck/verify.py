@@ -384,12 +384,16 @@ def verify(
     ]
     if processes < 1:
         raise ValueError(f"processes must be at least 1, got {processes}")
-    sharded = processes > 1 and executor is None
-    if sharded and cassette is not None:
+    if processes > 1 and executor is not None:
+        raise ValueError("give processes or an executor, not both")
+    # A ShardedExecutor passed in (the CLI starts one before parsing, so the
+    # workers' imports overlap the parse) counts like processes=N.
+    spread = executor.processes if isinstance(executor, ShardedExecutor) else processes
+    if spread > 1 and cassette is not None:
         raise ValueError("a cassette is written by one process: use processes=1 with a cassette")
     with contextlib.ExitStack() as stack:
         pool = None
-        if sharded:
+        if processes > 1:
             pool = ShardedExecutor(processes, max(1, policy.concurrency))
             stack.callback(pool.shutdown)
             executor = pool
@@ -406,7 +410,7 @@ def verify(
                 wayback = WaybackClient(
                     archive_fetcher,
                     base_url=archive.wayback_url,
-                    min_interval=archive.min_interval * (processes if sharded else 1),
+                    min_interval=archive.min_interval * spread,
                 )
             timegates = tuple(
                 MementoClient(archive_fetcher, timegate) for timegate in archive.memento_timegates

@@ -108,8 +108,9 @@ class ShardedExecutor(Executor):
                 raise RuntimeError("cannot submit to a ShardedExecutor after shutdown")
             token = self._ship(fn)
             shard = zlib.crc32(self._key(args).encode("utf-8", "replace")) % len(self._workers)
-            if not self._workers[shard].is_alive():
-                future.set_exception(WorkerDied(f"worker process {shard} is not running"))
+            worker = self._workers[shard]
+            if not worker.is_alive():
+                future.set_exception(WorkerDied(_died(shard, worker.exitcode)))
                 return future
             task = next(self._tasks)
             # The future stays pending (cancellable) until its answer comes.
@@ -154,13 +155,15 @@ class ShardedExecutor(Executor):
         with self._lock:
             dead = {shard for shard, worker in enumerate(self._workers) if not worker.is_alive()}
             failed = [
-                (task, future) for task, (shard, future) in self._pending.items() if shard in dead
+                (task, shard, future)
+                for task, (shard, future) in self._pending.items()
+                if shard in dead
             ]
-            for task, _ in failed:
+            for task, _, _ in failed:
                 del self._pending[task]
             done = self._closed and not self._pending
-        for _, future in failed:
-            _settle(future, False, WorkerDied("a worker process ended before answering"))
+        for _, shard, future in failed:
+            _settle(future, False, WorkerDied(_died(shard, self._workers[shard].exitcode)))
         return done
 
     def _fail_all(self, error: BaseException) -> None:
@@ -201,6 +204,18 @@ class ShardedExecutor(Executor):
         self._results.close()
         # Whatever the workers never answered ends now, not never.
         self._fail_all(WorkerDied("the executor shut down before this call was answered"))
+
+
+def _died(shard: int, exitcode: int | None) -> str:
+    if exitcode == 1:
+        # What a spawned worker does when it re-runs a script's top level that
+        # starts worker processes itself (multiprocessing's "main module" rule).
+        hint = (
+            '; a script that starts worker processes must do so under `if __name__ == "__main__":`'
+        )
+    else:
+        hint = ""
+    return f"worker process {shard} ended before answering (exit code {exitcode}){hint}"
 
 
 def _settle(future: Future[Any], ok: bool, value: Any) -> None:

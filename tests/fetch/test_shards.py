@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 from concurrent.futures import wait
+from pathlib import Path
 
 import pytest
 
@@ -102,3 +105,24 @@ class TestFailures:
         """Zero or negative processes or threads are a ValueError, not a pool that never runs."""
         with pytest.raises(ValueError, match="at least 1"):
             ShardedExecutor(processes, threads)
+
+
+class TestScriptWithoutMainGuard:
+    def test_the_error_names_the_main_guard(self, tmp_path: Path) -> None:
+        """A script that starts workers at its top level gets WorkerDied saying what to add."""
+        script = tmp_path / "unguarded.py"
+        script.write_text(
+            "from citecheck.fetch.shards import ShardedExecutor\n"
+            "pool = ShardedExecutor(1, 1)\n"
+            "try:\n"
+            "    print(pool.submit(pow, 2, 3).result(timeout=60))\n"
+            "finally:\n"
+            "    pool.shutdown(wait=False)\n",
+            encoding="utf-8",
+        )
+        result = subprocess.run(
+            [sys.executable, str(script)], capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode != 0
+        assert "WorkerDied" in result.stderr
+        assert 'if __name__ == "__main__":' in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,8 @@ class TestWorkerProcessesOption:
         """processes=0 is a ValueError, not a run that checks nothing."""
         with pytest.raises(ValueError, match="at least 1"):
             verify(article, policy=POLICY, resolver=NoDns(), processes=0)
+
+    def test_processes_and_an_executor_are_refused_together(self, article: Path) -> None:
+        """Two ways to say where the work runs is one too many: a ValueError."""
+        with ThreadPoolExecutor(2) as pool, pytest.raises(ValueError, match="not both"):
+            verify(article, policy=POLICY, resolver=NoDns(), processes=2, executor=pool)
