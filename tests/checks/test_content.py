@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import re
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -171,6 +172,33 @@ class TestExtractPage:
         """Text beyond MAX_EXTRACT_CHARS is not read."""
         html = "<html><body><p>" + "a " * MAX_EXTRACT_CHARS + "</p><p>TAILMARK</p></body></html>"
         assert "TAILMARK" not in extract_page(html).main_text
+
+
+class TestPageMetadata:
+    """The lean metadata reader gives what trafilatura's extract_metadata gives, for what we read."""
+
+    @pytest.mark.parametrize(
+        "page",
+        sorted(PAGES.parent.rglob("*.html")),
+        ids=lambda path: str(path.relative_to(PAGES.parent)),
+    )
+    def test_same_title_site_and_date_as_trafilatura(self, page: Path) -> None:
+        """Title, site name and date match extract_metadata's; an author we give matches too."""
+        from trafilatura.metadata import extract_metadata
+
+        url = f"https://www.example.org/2023/04/{page.stem}"
+        markup = page.read_text(encoding="utf-8", errors="replace")
+        if not markup.strip():
+            pytest.skip("an empty page has no metadata")
+        ours = content._page_metadata(content._parse(markup), url)
+        theirs = extract_metadata(content._parse(markup), url, dict(content._DATE_PARAMS))
+        assert (ours.title, ours.sitename, ours.date) == (
+            theirs.title,
+            theirs.sitename,
+            theirs.date,
+        )
+        if ours.author is not None:
+            assert ours.author == theirs.author
 
 
 class TestNormalise:
