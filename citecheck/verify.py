@@ -437,12 +437,20 @@ def verify(
                 cached = checker.cached(url)
                 if cached is not None:
                     on_result(url, cached)
+        # With our own threads, a few more URL checks than requests: the
+        # fetcher still lets only policy.concurrency requests out at once, and a
+        # check analysing its page no longer keeps the next request waiting.
+        # Another executor gets exactly policy.concurrency checks, since its
+        # processes each hold a copy of the fetcher and its limit.
+        checks_at_once = policy.concurrency
+        if executor is None:
+            checks_at_once += max(2, policy.concurrency // 4)
         try:
             run_by_host(
                 [url for url in urls if url not in finished],
                 checker,
                 key=host_key,
-                concurrency=policy.concurrency,
+                concurrency=checks_at_once,
                 per_host=policy.per_host_concurrency,
                 per_host_delay=policy.per_host_delay,
                 executor=executor,

@@ -729,6 +729,18 @@ class Fetcher:
         self._session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
         self._session.mount("http://", self._adapter)
         self._session.mount("https://", self._adapter)
+        self._in_flight = threading.BoundedSemaphore(size)
+
+    def __getstate__(self) -> dict[str, object]:
+        # Worker processes (ShardedExecutor, Dask) get a copy; a semaphore does
+        # not pickle, and each copy bounds its own process's requests.
+        state = self.__dict__.copy()
+        del state["_in_flight"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._in_flight = threading.BoundedSemaphore(max(1, self.policy.concurrency))
 
     def __enter__(self) -> Fetcher:
         return self
@@ -775,7 +787,16 @@ class Fetcher:
         ``headers`` are added to this request only, after the policy's (a Memento
         lookup's ``Accept-Datetime``); like the policy's, origin-bound ones are not
         sent to another origin on redirect.
+
+        At most ``policy.concurrency`` fetches of one fetcher are under way at
+        once, whatever the number of threads calling it: the caller may run a
+        few more URL checks than that, so that one URL's page analysis
+        overlaps the next URL's request instead of holding its slot.
         """
+        with self._in_flight:
+            return self._fetch_now(url, headers)
+
+    def _fetch_now(self, url: str, headers: tuple[tuple[str, str], ...]) -> FetchResult:
         fetched_at = datetime.datetime.now(datetime.UTC)
         started = time.monotonic()
         total = max(0.0, self.policy.total_deadline)

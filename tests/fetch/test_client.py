@@ -11,6 +11,7 @@ import datetime
 import email.utils
 import gzip
 import hashlib
+import pickle
 import random
 import socket
 import struct
@@ -1062,6 +1063,38 @@ class TestConcurrency:
             assert moved.final_url == server.url(f"/ok/{n}"), moved.detail
             assert moved.text == f"page {n}"
         assert results[hung.url("/")].failure is FetchFailure.TIMEOUT
+
+    def test_requests_in_flight_never_exceed_the_policy(
+        self, raw: Raw, fetcher: MakeFetcher
+    ) -> None:
+        """Twelve threads share a fetcher of concurrency 3: never more than 3 requests at once."""
+        lock = threading.Lock()
+        counts = {"now": 0, "most": 0}
+
+        def counted(conn: socket.socket, stop: threading.Event) -> None:
+            read_request(conn)
+            with lock:
+                counts["now"] += 1
+                counts["most"] = max(counts["most"], counts["now"])
+            wait_for_stop(stop, 0.2)
+            with lock:
+                counts["now"] -= 1
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+
+        server = raw(counted)
+        fetch = fetcher(local_policy(concurrency=3))
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            results = list(pool.map(fetch.fetch, [server.url(f"/{n}") for n in range(12)]))
+        assert [result.status for result in results] == [200] * 12
+        assert counts["most"] == 3
+
+    def test_a_pickled_fetcher_has_its_own_limit(self, serve: Serve) -> None:
+        """A copy sent to a worker process fetches, with a limit of its own."""
+        server = serve({"/": html("x")})
+        with Fetcher(local_policy(concurrency=2)) as original:
+            copy = pickle.loads(pickle.dumps(original))
+            assert copy._in_flight is not original._in_flight
+            assert copy.fetch(server.url("/")).status == 200
 
     def test_context_manager_closes(self, serve: Serve) -> None:
         """A Fetcher used as a context manager can fetch and then closes."""
