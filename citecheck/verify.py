@@ -112,7 +112,7 @@ _CONTENT_FOR = frozenset({Verdict.OK, Verdict.MOVED})
 
 
 class _UrlChecker:
-    """Checks one URL: cache, fetch, soft-404 probe, classification, content, archive."""
+    """Checks one URL: fetch, soft-404 probe, classification, content, archive; and the cache."""
 
     def __init__(
         self,
@@ -158,9 +158,8 @@ class _UrlChecker:
         return None if cached is None else self._with_history(cached)
 
     def __call__(self, url: str) -> Check:
-        cached = self.cached(url)
-        if cached is not None:
-            return cached
+        # verify() has served every fresh check from the cache before the run
+        # (cached()), so what reaches here is fetched.
         result = self._fetcher.fetch(url)
         probe_result = None
         if self._probe and needs_probe(result):
