@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,14 +11,6 @@ from citecheck.fetch.policy import FetchPolicy
 from citecheck.model import Report, Verdict
 from citecheck.testing import Route, StandinWeb
 from tests.verify.scenarios import ARTICLE, PARKED_FALLBACK, SOFT_FALLBACK
-
-
-class NoDns:
-    """A resolver for tests: no name resolves (real DNS is network too)."""
-
-    def resolve(self, host: str, port: int) -> list[str]:
-        raise socket.gaierror(socket.EAI_NONAME, f"{host} does not resolve (test resolver)")
-
 
 POLICY = FetchPolicy(
     allowed_networks=("127.0.0.1/32",),

@@ -7,10 +7,19 @@ citecheck must give the footnote that cites it. The article is the issue's
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 from citecheck.model import Verdict
 from citecheck.testing import Route, StandinWeb
+
+
+class NoDns:
+    """A resolver for tests: no name resolves (real DNS is network too)."""
+
+    def resolve(self, host: str, port: int) -> list[str]:
+        raise socket.gaierror(socket.EAI_NONAME, f"{host} does not resolve (test resolver)")
+
 
 STANDIN = Path(__file__).parent.parent.parent / "fixtures" / "standin"
 

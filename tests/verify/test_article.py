@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,15 +15,7 @@ from citecheck.model import Report, Verdict
 from citecheck.report.json_report import report_to_dict
 from citecheck.testing import StandinWeb
 from citecheck.verify import failing_verdicts, verify
-from tests.verify.scenarios import EXPECTED, STANDIN, standin_web
-
-
-class NoDns:
-    """A resolver for tests: no name resolves (real DNS is network too)."""
-
-    def resolve(self, host: str, port: int) -> list[str]:
-        raise socket.gaierror(socket.EAI_NONAME, f"{host} does not resolve (test resolver)")
-
+from tests.verify.scenarios import EXPECTED, STANDIN, NoDns, standin_web
 
 POLICY = FetchPolicy(
     allowed_networks=("127.0.0.1/32",),

@@ -20,7 +20,8 @@ import pytest
 
 from citecheck.model import Report
 from citecheck.verify import verify
-from tests.verify.executor_article import NOTES, POLICY, NoDns, article, verdicts
+from tests.verify.executor_article import NOTES, POLICY, article, verdicts
+from tests.verify.scenarios import NoDns
 
 __all__ = ["article"]  # the fixture, imported for pytest
 

@@ -10,7 +10,8 @@ import pytest
 from citecheck.fetch.cache import CheckCache
 from citecheck.fetch.cassette import Cassette, RecordMode
 from citecheck.verify import verify
-from tests.verify.executor_article import POLICY, NoDns, article, verdicts
+from tests.verify.executor_article import POLICY, article, verdicts
+from tests.verify.scenarios import NoDns
 
 __all__ = ["article"]  # the fixture, imported for pytest
 
