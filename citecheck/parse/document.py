@@ -48,7 +48,7 @@ def parse_document(raw_text: str, source: str = "<string>") -> Document:
 
     footnotes = resolve_back_references(
         [
-            _note_citation(
+            citation_from_note(
                 entry.label,
                 entry.text,
                 line=entry.line,
@@ -85,36 +85,19 @@ def citation_from_note(
     day_first: bool | None = None,
     extra_urls: Sequence[str] = (),
     citation_id: str | None = None,
+    note: NoteDates | None = None,
+    claims: tuple[Claim, ...] = (),
 ) -> Citation:
     """Read one note's text (its label removed) into a footnote Citation.
 
     Every input format ends here for the text of a note: the plain-text block
     parser, and readers of Markdown, HTML, wikitext or PDF. ``extra_urls`` are
     URLs the format gives outside the text (an HTML ``href``, a PDF link
-    annotation); they come first, then the URLs found in the text.
+    annotation); they come first, then the URLs found in the text. ``note``
+    is the note's date scan when the caller made one already (the block
+    parser scans every note once for the day-order vote), and ``claims`` the
+    body's claims citing it.
     """
-    return _note_citation(
-        label,
-        text,
-        line=line,
-        day_first=day_first,
-        extra_urls=extra_urls,
-        citation_id=citation_id,
-    )
-
-
-def _note_citation(
-    label: str,
-    text: str,
-    *,
-    line: int | None = None,
-    day_first: bool | None = None,
-    extra_urls: Sequence[str] = (),
-    citation_id: str | None = None,
-    note: NoteDates | None = None,
-    claims: tuple[Claim, ...] = (),
-) -> Citation:
-    """:func:`citation_from_note`, reusing the note's date scan and given its claims."""
     urls = find_urls(text)
     access_dates = note_access_dates(NoteDates(text) if note is None else note, day_first=day_first)
     accessed = access_dates[0] if access_dates else None
