@@ -197,7 +197,7 @@ def decode_check(text: str) -> Check:
         data = json.loads(text)
     except (ValueError, RecursionError) as exc:
         raise _Malformed(f"not JSON ({exc})") from None
-    value = _decode(Check, data, "check")
+    value = _decoder(Check)(data, "check")
     assert isinstance(value, Check)
     return value
 
@@ -230,10 +230,6 @@ def _hints(cls: type) -> dict[str, typing.Any]:
 
 
 _Decoder = typing.Callable[[object, str], object]
-
-
-def _decode(tp: typing.Any, data: object, where: str) -> object:
-    return _decoder(tp)(data, where)
 
 
 @functools.cache
