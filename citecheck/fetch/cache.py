@@ -33,6 +33,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 import types
 import typing
 from collections.abc import Collection, Iterator, Mapping
@@ -835,11 +836,33 @@ class CheckCache:
                 # may lose the last checks, which the next run makes again.
                 connection.execute("PRAGMA synchronous = NORMAL")
                 if initialise:
-                    self._initialise(connection)
+                    self._initialise_patiently(connection)
         except BaseException:
             connection.close()
             raise
         return connection
+
+    def _initialise_patiently(self, connection: sqlite3.Connection) -> None:
+        """:meth:`_initialise`, tried again while SQLite says the file is busy.
+
+        Two processes opening one new file at once (two CI jobs, or worker
+        processes) race to switch it to WAL and to create the tables, and
+        SQLite answers some of those races with "database is locked" at once,
+        without waiting out its busy timeout (it would deadlock otherwise).
+        Initialising is idempotent, so it is retried until the busy timeout
+        has passed; the second process then finds the first one's tables.
+        """
+        deadline = time.monotonic() + self._busy_timeout
+        pause = 0.005
+        while True:
+            try:
+                self._initialise(connection)
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(0.2, pause * 2)
 
     def _initialise(self, connection: sqlite3.Connection) -> None:
         (application_id,) = connection.execute("PRAGMA application_id").fetchone()
@@ -910,6 +933,14 @@ class CheckCache:
         if version < 1:
             raise self._error(f"corrupt citecheck cache (schema version {version})")
         # Version 1 is the first; migrations from older versions go here.
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    lowered = str(exc).lower()
+    return "locked" in lowered or "busy" in lowered
 
 
 def _describe(exc: sqlite3.Error) -> str:

@@ -10,6 +10,7 @@ import random
 import sqlite3
 import sys
 import threading
+import time
 import typing
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -1109,3 +1110,55 @@ class TestPickling:
                 copy.record(_check())
                 assert len(copy) == 1
             assert len(memory) == 1
+
+
+class TestBusyWhileInitialising:
+    """SQLite's immediate "database is locked" while two processes set up one file is waited out."""
+
+    def test_a_busy_file_is_tried_again(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Two busy answers, then the other process is done: the cache opens and works."""
+        original = CheckCache._initialise
+        calls = {"n": 0}
+
+        def busy_twice(self: CheckCache, connection: sqlite3.Connection) -> None:
+            calls["n"] += 1
+            if calls["n"] <= 2:
+                raise sqlite3.OperationalError("database is locked")
+            original(self, connection)
+
+        monkeypatch.setattr(CheckCache, "_initialise", busy_twice)
+        with CheckCache(tmp_path / "cache.sqlite3") as cache:
+            cache.record(_check())
+            assert len(cache) == 1
+        assert calls["n"] == 3
+
+    def test_busy_past_the_timeout_is_a_cache_error(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A file that stays busy longer than busy_timeout is one CacheError naming the cause."""
+
+        def always_busy(self: CheckCache, connection: sqlite3.Connection) -> None:
+            raise sqlite3.OperationalError("database is locked")
+
+        monkeypatch.setattr(CheckCache, "_initialise", always_busy)
+        started = time.monotonic()
+        with pytest.raises(CitecheckError, match="another process held the cache"):
+            CheckCache(tmp_path / "cache.sqlite3", busy_timeout=0.3)
+        assert time.monotonic() - started < 5
+
+    def test_other_errors_are_not_retried(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Only busy answers are waited out: a broken file fails at once."""
+        calls = {"n": 0}
+
+        def broken(self: CheckCache, connection: sqlite3.Connection) -> None:
+            calls["n"] += 1
+            raise sqlite3.OperationalError("disk I/O error")
+
+        monkeypatch.setattr(CheckCache, "_initialise", broken)
+        with pytest.raises(CitecheckError, match="disk I/O error"):
+            CheckCache(tmp_path / "cache.sqlite3")
+        assert calls["n"] == 1
