@@ -1,6 +1,7 @@
 """The ``citecheck`` command: argument parsing and exit codes, nothing else.
 
-Exit codes: 0 success (for ``verify``: no verdict in ``--fail-on``), 1 a
+Exit codes: 0 success (for ``verify``: no verdict in ``--fail-on``; for
+``report``: the report was written, unless ``--fail-on`` is given), 1 a
 ``--fail-on`` verdict occurred, 2 usage or input error (a file that is
 missing, binary or undecodable; a cache that is not a cache), 130
 interrupted (Ctrl-C or SIGTERM; the partial report is still written). Errors
@@ -259,7 +260,9 @@ def _build_parser() -> argparse.ArgumentParser:
     report_command = commands.add_parser(
         "report",
         help="render a saved JSON report in another format, without fetching",
-        description="Render a JSON report written by `citecheck verify` again.",
+        description="Render a JSON report written by `citecheck verify` again. Exits 0 once the "
+        "report is written, whatever its verdicts; with --fail-on it gates as verify does "
+        "(exit 1 when a verdict in the list occurred).",
     )
     report_command.add_argument("report", metavar="REPORT.json", help="a saved JSON report")
     _add_report_options(report_command)
@@ -466,7 +469,11 @@ def _run_report(arguments: argparse.Namespace) -> int:
     report = _load_report(arguments.report)
     fail_on = _first(arguments.fail_on, DEFAULT_FAIL_ON)
     _emit(report, arguments.format, fail_on, arguments.output)
-    return EXIT_FAILED_CHECKS if failing_verdicts(report, fail_on) else EXIT_OK
+    # Rendering succeeds once the report is written: a CI script renders JUnit,
+    # then HTML, then exits with verify's code, and must not stop after the first.
+    # Gating is asked for, with --fail-on, and then means what it means for verify.
+    gate = arguments.fail_on is not None
+    return EXIT_FAILED_CHECKS if gate and failing_verdicts(report, fail_on) else EXIT_OK
 
 
 def _emit(
