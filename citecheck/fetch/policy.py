@@ -11,13 +11,11 @@ import ipaddress
 
 import attrs
 
-from citecheck._version import __version__
+from citecheck._version import PROJECT_URL, __version__
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-DEFAULT_USER_AGENT = (
-    f"citecheck/{__version__} (+https://github.com/citecheck/citecheck; citation checker)"
-)
+DEFAULT_USER_AGENT = f"citecheck/{__version__} (+{PROJECT_URL}; citation checker)"
 
 
 def _networks(values: object) -> tuple[IPNetwork, ...]:

@@ -20,7 +20,7 @@ import urllib.parse
 from collections.abc import Collection, Iterator
 from typing import Any, Literal
 
-from citecheck._version import __version__
+from citecheck._version import DOCUMENTATION_URL, __version__
 from citecheck.model import Check, Citation, DocumentResult, Report, Verdict, is_failure
 
 Level = Literal["error", "warning", "note"]
@@ -28,8 +28,8 @@ Level = Literal["error", "warning", "note"]
 SARIF_SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-INFORMATION_URI = "https://example.invalid/citecheck/docs"
-"""The project's documentation address, as in pyproject.toml's [project.urls]."""
+INFORMATION_URI = DOCUMENTATION_URL
+"""The project's documentation address (citecheck._version; pyproject's [project.urls])."""
 
 _INCONCLUSIVE = frozenset({Verdict.BLOCKED, Verdict.ERROR})
 _QUIET = frozenset({Verdict.OK, Verdict.NO_URL})
