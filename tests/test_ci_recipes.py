@@ -33,6 +33,7 @@ import attrs
 import pytest
 import yaml
 
+from citecheck.report import REPORT_FORMATS
 from citecheck.testing import Route, StandinWeb
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -443,6 +444,23 @@ class TestGitHubRecipe:
         json_path = workspace.root / "citecheck-report" / "citecheck.json"
         assert outputs["json"] == ("citecheck-report/citecheck.json" if json_path.exists() else "")
         assert ("reports" in run.stdout) is json_path.exists()
+
+    def test_unknown_format_fails_before_fetching(self, web: StandinWeb, tmp_path: Path) -> None:
+        """A mistyped format is exit 2 with one error line, and nothing is fetched."""
+        workspace = make_workspace(tmp_path, web, dead=False)
+        before = web.hits("site")
+        with_ = {"paths": "articles/", "formats": "json,junitt", "install": False}
+        run, outputs = run_action(workspace, with_, tmp_path)
+        assert run.failed and outputs["exit-code"] == "2"
+        assert "formats: 'junitt' is not json," in run.stdout["verify"]
+        assert web.hits("site") == before
+
+    def test_format_list_is_citecheck_s(self) -> None:
+        """The formats the action accepts are citecheck's report formats (annotations aside)."""
+        text = (ROOT / "action.yml").read_text("utf-8")
+        accepted = re.search(r"^ +(json \| .*)\) ;;$", text, re.MULTILINE)
+        assert accepted is not None
+        assert set(accepted.group(1).split(" | ")) == set(REPORT_FORMATS) - {"github"}
 
     def test_args_and_globs(self, web: StandinWeb, tmp_path: Path) -> None:
         """`args` is split as a shell splits words; `paths` globs are expanded."""
