@@ -236,14 +236,13 @@ class ActionRun:
                     {"&&": " and ", "||": " or ", "!": " not "}.get(match["op"], match["op"])
                 )
             elif match["call"] is not None:
-                call = match["call"]
-                python.append(
-                    repr(
-                        {"always()": True, "success()": not self.failed}.get(
-                            call, self.failed if call == "failure()" else False
-                        )
-                    )
-                )
+                statuses = {
+                    "always()": True,
+                    "success()": not self.failed,
+                    "failure()": self.failed,
+                    "cancelled()": False,
+                }
+                python.append(repr(statuses[match["call"]]))
             else:
                 key = f"v{len(values)}"
                 values[key] = self.value(match["name"] or match["literal"])
