@@ -21,18 +21,14 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
-from citecheck import cli_repair, safejson
-from citecheck._version import __version__
-from citecheck.api import parse
+# Only what building the argument parser needs is imported here; each command
+# imports its own stack, so that `--help` and `parse` never load the network
+# stack, vcrpy or the archive code (tests/test_lazy_imports.py).
+from citecheck import cli_repair
 from citecheck.errors import CitecheckError, InputError, InterruptedRun
-from citecheck.model import DEFAULT_FAIL_ON, Document, Report, Verdict
-from citecheck.output import write_text
-from citecheck.report import REPORT_FORMATS, render_report
-from citecheck.report.json_report import render_json
-from citecheck.report.safe import safe_output
-from citecheck.report.text_report import render_text
-from citecheck.sources.registry import FORMATS, expand_paths
-from citecheck.verify import failing_verdicts
+from citecheck.model import DEFAULT_FAIL_ON, Verdict
+from citecheck.report import REPORT_FORMATS
+from citecheck.sources.registry import FORMATS
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -40,6 +36,7 @@ if TYPE_CHECKING:
     from citecheck.config import Settings
     from citecheck.fetch.cassette import Cassette
     from citecheck.fetch.policy import FetchPolicy
+    from citecheck.model import Document, Report
 
 EXIT_OK = 0
 EXIT_FAILED_CHECKS = 1
@@ -47,9 +44,21 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
+def _render_parsed_json(documents: Sequence[Document]) -> str:
+    from citecheck.report.json_report import render_json
+
+    return render_json(documents)
+
+
+def _render_parsed_text(documents: Sequence[Document]) -> str:
+    from citecheck.report.text_report import render_text
+
+    return render_text(documents)
+
+
 _PARSE_RENDERERS: dict[str, Callable[[Sequence[Document]], str]] = {
-    "json": render_json,
-    "text": render_text,
+    "json": _render_parsed_json,
+    "text": _render_parsed_text,
 }
 T = TypeVar("T")
 
@@ -91,11 +100,29 @@ def _positive_int(value: str) -> int:
     return number
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the version is read (from the package metadata) only when asked."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **_: object):
+        super().__init__(
+            option_strings,
+            dest,
+            default=argparse.SUPPRESS,
+            nargs=0,
+            help="show the version and exit",
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from citecheck._version import __version__
+
+        parser.exit(message=f"citecheck {__version__}\n")
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="citecheck", description="Check the sources an article cites."
     )
-    parser.add_argument("--version", action="version", version=f"citecheck {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     parse_command = commands.add_parser(
@@ -315,6 +342,8 @@ def _header(value: str) -> tuple[str, str]:
 
 
 def _write_output(text: str, output: str | None) -> None:
+    from citecheck.output import write_text
+
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -324,6 +353,9 @@ def _write_output(text: str, output: str | None) -> None:
 
 
 def _parse_all(files: Sequence[str], input_format: str | None) -> tuple[list[Document], bool]:
+    from citecheck.api import parse
+    from citecheck.sources.registry import expand_paths
+
     documents: list[Document] = []
     failed = False
     for path in expand_paths(files):
@@ -336,6 +368,8 @@ def _parse_all(files: Sequence[str], input_format: str | None) -> tuple[list[Doc
 
 
 def _run_parse(arguments: argparse.Namespace) -> int:
+    from citecheck.report.safe import safe_output
+
     documents, failed = _parse_all(arguments.files, arguments.input_format)
     rendered = _PARSE_RENDERERS[arguments.format](documents)
     _write_output(safe_output(rendered, arguments.format), arguments.output)
@@ -400,7 +434,7 @@ def _verify_with(
 ) -> int:
     from citecheck.fetch.cache import CheckCache, default_cache_path
     from citecheck.progress import Progress
-    from citecheck.verify import ArchiveOptions, verify
+    from citecheck.verify import ArchiveOptions, failing_verdicts, verify
 
     documents, failed = _parse_all(arguments.files, arguments.input_format)
     max_age = datetime.timedelta(hours=_first(arguments.max_age, settings.max_age_hours, 24.0))
@@ -450,6 +484,7 @@ def _verify_with(
 
 
 def _load_report(path: str) -> Report:
+    from citecheck import safejson
     from citecheck.report.load import report_from_dict
 
     try:
@@ -463,6 +498,8 @@ def _load_report(path: str) -> Report:
 
 
 def _run_report(arguments: argparse.Namespace) -> int:
+    from citecheck.verify import failing_verdicts
+
     report = _load_report(arguments.report)
     fail_on = _first(arguments.fail_on, DEFAULT_FAIL_ON)
     _emit(report, arguments.format, fail_on, arguments.output)
@@ -476,6 +513,8 @@ def _emit(
     output: str | None,
     confirm_dead: int = 1,
 ) -> None:
+    from citecheck.report import render_report
+
     _write_output(render_report(report, format_name, fail_on, confirm_dead), output)
     if os.environ.get("GITHUB_ACTIONS") == "true" and format_name != "github":
         # Workflow commands are read from stdout; keep them out of a report printed there.
