@@ -1,4 +1,4 @@
-"""Start-up loads only what a command needs: `import citecheck`, `--help` and `parse` load no fetch stack.
+"""Start-up loads only what is needed: `import citecheck`, `--help`, `parse` load no fetch stack.
 
 Each case runs in a fresh interpreter and reads ``sys.modules`` after the
 work, so a module-level import added anywhere on the path fails here.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-
 from typing import TYPE_CHECKING
 
 from citecheck.errors import InputError
