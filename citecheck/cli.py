@@ -433,8 +433,9 @@ def _verify_with(
     executor: Executor | None,
 ) -> int:
     from citecheck.fetch.cache import CheckCache, default_cache_path
+    from citecheck.model import failing_verdicts
     from citecheck.progress import Progress
-    from citecheck.verify import ArchiveOptions, failing_verdicts, verify
+    from citecheck.verify import ArchiveOptions, verify
 
     documents, failed = _parse_all(arguments.files, arguments.input_format)
     max_age = datetime.timedelta(hours=_first(arguments.max_age, settings.max_age_hours, 24.0))
@@ -498,7 +499,7 @@ def _load_report(path: str) -> Report:
 
 
 def _run_report(arguments: argparse.Namespace) -> int:
-    from citecheck.verify import failing_verdicts
+    from citecheck.model import failing_verdicts
 
     report = _load_report(arguments.report)
     fail_on = _first(arguments.fail_on, DEFAULT_FAIL_ON)
