@@ -138,6 +138,13 @@ def _build_parser() -> argparse.ArgumentParser:
         "--format", choices=sorted(_PARSE_RENDERERS), default="json", help="output format"
     )
     parse_command.add_argument("--output", "-o", metavar="FILE", help="write to FILE, not stdout")
+    parse_command.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive_int,
+        metavar="N",
+        help="parse in N worker processes (default: one per CPU, at least 4 files each)",
+    )
 
     verify_command = commands.add_parser(
         "verify",
@@ -352,25 +359,28 @@ def _write_output(text: str, output: str | None) -> None:
     write_text(output, text)
 
 
-def _parse_all(files: Sequence[str], input_format: str | None) -> tuple[list[Document], bool]:
-    from citecheck.api import parse
+def _parse_all(
+    files: Sequence[str], input_format: str | None, jobs: int | None = 1
+) -> tuple[list[Document], bool]:
+    from citecheck.api import default_jobs, parse_paths
     from citecheck.sources.registry import expand_paths
 
+    paths = list(expand_paths(files))
     documents: list[Document] = []
     failed = False
-    for path in expand_paths(files):
-        try:
-            documents.append(parse(path, input_format))
-        except CitecheckError as exc:
-            _error(str(exc))
+    for parsed in parse_paths(paths, input_format, jobs or default_jobs(len(paths))):
+        if isinstance(parsed, CitecheckError):
+            _error(str(parsed))
             failed = True
+        else:
+            documents.append(parsed)
     return documents, failed
 
 
 def _run_parse(arguments: argparse.Namespace) -> int:
     from citecheck.report.safe import safe_output
 
-    documents, failed = _parse_all(arguments.files, arguments.input_format)
+    documents, failed = _parse_all(arguments.files, arguments.input_format, arguments.jobs)
     rendered = _PARSE_RENDERERS[arguments.format](documents)
     _write_output(safe_output(rendered, arguments.format), arguments.output)
     return EXIT_USAGE if failed else EXIT_OK
