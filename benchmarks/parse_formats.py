@@ -10,7 +10,13 @@ citations found per CPU second are reported. The digest hashes ``repr`` of
 every parsed citation (all fields) of every document once, so an optimisation
 can be shown to change no result in any format.
 
-    .venv/bin/python benchmarks/parse_formats.py [--rounds 20] [--formats text,markdown,html]
+``--generated N`` adds two rows read from the generated corpus of
+``parse_throughput.py`` (N footnotes in documents of 2 to 12 notes):
+``text-gen`` as it is, and ``markdown-gen`` rewritten as Markdown footnotes
+(``[^1]`` markers, ``[^1]: …`` definitions), the shape of a Markdown article
+with many short notes.
+
+    .venv/bin/python benchmarks/parse_formats.py [--rounds 20] [--formats text,html] [--generated N]
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import time
 from pathlib import Path
 
@@ -69,23 +76,44 @@ def corpus(formats: set[str]) -> dict[str, list[tuple[bytes, str]]]:
     return found
 
 
+def generated(footnotes: int) -> dict[str, list[tuple[bytes, str]]]:
+    """The generated corpus as text and as Markdown footnotes."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from parse_throughput import documents
+
+    texts = [text for text, _ in documents(footnotes)]
+    markdown = []
+    for text in texts:
+        text = re.sub(r"(?m)^\s*\[?(\d{1,3})[.\])]\s+", lambda m: f"[^{m.group(1)}]: ", text)
+        markdown.append(re.sub(r"\[(\d{1,3})\]", r"[^\1]", text))
+    return {
+        "text-gen": [(text.encode("utf-8"), f"doc{i}.txt") for i, text in enumerate(texts)],
+        "markdown-gen": [(text.encode("utf-8"), f"doc{i}.md") for i, text in enumerate(markdown)],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--formats", default="text,markdown,html,wikitext")
+    parser.add_argument("--generated", type=int, default=0, metavar="N")
     arguments = parser.parse_args()
 
     from citecheck.parse.assemble import assemble
     from citecheck.sources.registry import READERS
 
-    documents = corpus(set(arguments.formats.split(",")))
+    documents = corpus({name for name in arguments.formats.split(",") if name})
+    if arguments.generated:
+        documents.update(generated(arguments.generated))
     total = hashlib.sha256()
     print(
         f"{'format':>9} {'documents':>9} {'citations':>9} {'cpu s':>7} "
         f"{'citations/s':>11} {'digest':>17}"
     )
     for fmt, files in documents.items():
-        reader = READERS[fmt]
+        reader = READERS[fmt.removesuffix("-gen")]
         digest = hashlib.sha256()
         for data, name in files:  # once untimed: imports, caches, the digest
             for citation in assemble(reader(data, name)).citations:
