@@ -109,13 +109,15 @@ class _VersionAction(argparse.Action):
             dest,
             default=argparse.SUPPRESS,
             nargs=0,
-            help="show the version and exit",
+            help="show program's version number and exit",
         )
 
     def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
         from citecheck._version import __version__
 
-        parser.exit(message=f"citecheck {__version__}\n")
+        # As argparse's own "version" action: on stdout, exit status 0.
+        sys.stdout.write(f"citecheck {__version__}\n")
+        parser.exit()
 
 
 def _build_parser() -> argparse.ArgumentParser:

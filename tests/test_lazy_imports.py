@@ -101,3 +101,14 @@ def test_every_exported_name_is_resolvable_and_listed() -> None:
     assert set(citecheck.__all__) <= set(dir(citecheck))
     with pytest.raises(AttributeError):
         _ = citecheck.not_a_name  # type: ignore[attr-defined]
+
+
+def test_version_is_printed_on_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--version` reads the version when asked and prints it as argparse's action did."""
+    from citecheck.cli import main
+
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0
+    captured = capsys.readouterr()
+    assert captured.out == f"citecheck {citecheck.__version__}\n" and captured.err == ""
