@@ -22,18 +22,15 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
-from citecheck import cli_repair, safejson
+# Only what building the argument parser needs is imported here; each command
+# imports its own stack, so that `--help` and `parse` never load the network
+# stack, vcrpy or the archive code (tests/test_lazy_imports.py).
+from citecheck import cli_repair
 from citecheck._version import __version__
-from citecheck.api import parse
 from citecheck.errors import CitecheckError, InputError, InterruptedRun
-from citecheck.model import DEFAULT_FAIL_ON, Document, Report, Verdict
-from citecheck.output import write_text
-from citecheck.report import REPORT_FORMATS, render_report
-from citecheck.report.json_report import render_json
-from citecheck.report.safe import safe_output
-from citecheck.report.text_report import render_text
-from citecheck.sources.registry import FORMATS, expand_paths
-from citecheck.verify import failing_verdicts
+from citecheck.model import DEFAULT_FAIL_ON, Verdict
+from citecheck.report import REPORT_FORMATS
+from citecheck.sources.registry import FORMATS
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -41,6 +38,7 @@ if TYPE_CHECKING:
     from citecheck.config import Settings
     from citecheck.fetch.cassette import Cassette
     from citecheck.fetch.policy import FetchPolicy
+    from citecheck.model import Document, Report
 
 EXIT_OK = 0
 EXIT_FAILED_CHECKS = 1
@@ -48,9 +46,21 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
+def _render_parsed_json(documents: Sequence[Document]) -> str:
+    from citecheck.report.json_report import render_json
+
+    return render_json(documents)
+
+
+def _render_parsed_text(documents: Sequence[Document]) -> str:
+    from citecheck.report.text_report import render_text
+
+    return render_text(documents)
+
+
 _PARSE_RENDERERS: dict[str, Callable[[Sequence[Document]], str]] = {
-    "json": render_json,
-    "text": render_text,
+    "json": _render_parsed_json,
+    "text": _render_parsed_text,
 }
 T = TypeVar("T")
 
@@ -112,6 +122,13 @@ def _build_parser() -> argparse.ArgumentParser:
         "--format", choices=sorted(_PARSE_RENDERERS), default="json", help="output format"
     )
     parse_command.add_argument("--output", "-o", metavar="FILE", help="write to FILE, not stdout")
+    parse_command.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive_int,
+        metavar="N",
+        help="parse in N worker processes (default: one per CPU, at least 4 files each)",
+    )
 
     verify_command = commands.add_parser(
         "verify",
@@ -318,6 +335,8 @@ def _header(value: str) -> tuple[str, str]:
 
 
 def _write_output(text: str, output: str | None) -> None:
+    from citecheck.output import write_text
+
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -326,20 +345,28 @@ def _write_output(text: str, output: str | None) -> None:
     write_text(output, text)
 
 
-def _parse_all(files: Sequence[str], input_format: str | None) -> tuple[list[Document], bool]:
+def _parse_all(
+    files: Sequence[str], input_format: str | None, jobs: int | None = 1
+) -> tuple[list[Document], bool]:
+    from citecheck.api import default_jobs, parse_paths
+    from citecheck.sources.registry import expand_paths
+
+    paths = list(expand_paths(files))
     documents: list[Document] = []
     failed = False
-    for path in expand_paths(files):
-        try:
-            documents.append(parse(path, input_format))
-        except CitecheckError as exc:
-            _error(str(exc))
+    for parsed in parse_paths(paths, input_format, jobs or default_jobs(len(paths))):
+        if isinstance(parsed, CitecheckError):
+            _error(str(parsed))
             failed = True
+        else:
+            documents.append(parsed)
     return documents, failed
 
 
 def _run_parse(arguments: argparse.Namespace) -> int:
-    documents, failed = _parse_all(arguments.files, arguments.input_format)
+    from citecheck.report.safe import safe_output
+
+    documents, failed = _parse_all(arguments.files, arguments.input_format, arguments.jobs)
     rendered = _PARSE_RENDERERS[arguments.format](documents)
     _write_output(safe_output(rendered, arguments.format), arguments.output)
     return EXIT_USAGE if failed else EXIT_OK
@@ -402,6 +429,7 @@ def _verify_with(
     executor: Executor | None,
 ) -> int:
     from citecheck.fetch.cache import CheckCache, default_cache_path
+    from citecheck.model import failing_verdicts
     from citecheck.progress import Progress
     from citecheck.verify import ArchiveOptions, verify
 
@@ -453,6 +481,7 @@ def _verify_with(
 
 
 def _load_report(path: str) -> Report:
+    from citecheck import safejson
     from citecheck.report.load import report_from_dict
 
     try:
@@ -466,6 +495,8 @@ def _load_report(path: str) -> Report:
 
 
 def _run_report(arguments: argparse.Namespace) -> int:
+    from citecheck.model import failing_verdicts
+
     report = _load_report(arguments.report)
     fail_on = _first(arguments.fail_on, DEFAULT_FAIL_ON)
     _emit(report, arguments.format, fail_on, arguments.output)
@@ -483,6 +514,8 @@ def _emit(
     output: str | None,
     confirm_dead: int = 1,
 ) -> None:
+    from citecheck.report import render_report
+
     _write_output(render_report(report, format_name, fail_on, confirm_dead), output)
     if os.environ.get("GITHUB_ACTIONS") == "true" and format_name != "github":
         # Workflow commands are read from stdout; keep them out of a report printed there.

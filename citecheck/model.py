@@ -406,6 +406,22 @@ def is_failure(check: Check, fail_on: Iterable[Verdict], confirm_dead: int = 1) 
     return check.confirmed
 
 
+def failing_verdicts(report: Report, fail_on: Iterable[Verdict], confirm_dead: int = 1) -> int:
+    """How many checks fail the run (:func:`is_failure`).
+
+    A dead check counts only once ``confirm_dead`` checks in a row have found the
+    URL dead, so a CI job can wait out a site's bad day before failing; a
+    drifted one only when the archived copy from the access date confirmed it.
+    """
+    wanted = tuple(fail_on)
+    return sum(
+        is_failure(check, wanted, confirm_dead)
+        for document in report.documents
+        for result in document.citations
+        for check in result.checks
+    )
+
+
 @attrs.frozen
 class CitationResult:
     """A citation with the checks of its URLs; its verdict is the worst of theirs."""

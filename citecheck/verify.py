@@ -22,7 +22,7 @@ import hashlib
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 
 import attrs
@@ -62,8 +62,8 @@ from citecheck.model import (
     Report,
     SnapshotEvidence,
     Verdict,
-    is_failure,
 )
+from citecheck.model import failing_verdicts as failing_verdicts  # moved; re-exported
 
 DocumentSource = Document | str | os.PathLike[str]
 
@@ -926,19 +926,3 @@ def _document_result(
                 checks.append(check)
         results.append(CitationResult(citation=citation, checks=tuple(checks)))
     return DocumentResult(document=document, citations=tuple(results))
-
-
-def failing_verdicts(report: Report, fail_on: Iterable[Verdict], confirm_dead: int = 1) -> int:
-    """How many checks fail the run (:func:`citecheck.model.is_failure`).
-
-    A dead check counts only once ``confirm_dead`` checks in a row have found the
-    URL dead, so a CI job can wait out a site's bad day before failing; a
-    drifted one only when the archived copy from the access date confirmed it.
-    """
-    wanted = tuple(fail_on)
-    return sum(
-        is_failure(check, wanted, confirm_dead)
-        for document in report.documents
-        for result in document.citations
-        for check in result.checks
-    )

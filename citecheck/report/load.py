@@ -7,6 +7,11 @@ not such a report (another tool's JSON, a truncated upload, a hand edit that
 broke a field) is refused with one line that says where it is wrong, checked
 against the same ``schema.json`` that the documentation describes.
 
+Checking is in two steps, because a report can hold thousands of citations:
+the schema compiled into one predicate (:mod:`citecheck.report.schema_check`)
+accepts a valid report quickly, and only a report it refuses is walked by
+``jsonschema`` to find the error to show.
+
 A citation's ``verdict`` and the ``summary`` are not read: they are derived
 from the checks, so they are recomputed and cannot disagree with them. Fields
 this version does not know are ignored, as the schema promises readers.
@@ -46,6 +51,8 @@ from citecheck.model import (
     Verdict,
 )
 from citecheck.report.json_report import SCHEMA
+from citecheck.report.schema_check import Check as SchemaCheck
+from citecheck.report.schema_check import compile_schema
 
 _NOT_A_REPORT = f"not a {SCHEMA} report"
 _MESSAGE_LIMIT = 160
@@ -57,6 +64,11 @@ def report_schema() -> dict[str, Any]:
     text = resources.files("citecheck.report").joinpath("schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
+
+
+@functools.cache
+def _schema_check() -> SchemaCheck:
+    return compile_schema(report_schema())
 
 
 def _one_line(text: str) -> str:
@@ -81,6 +93,9 @@ def validate_report(data: object) -> None:
         found = data.get("schema")
         detail = "it has no schema field" if found is None else f"its schema is {found!r}"
         raise InputError(_one_line(f"{_NOT_A_REPORT}: {detail}"))
+    if _schema_check()(data):
+        return
+    # Only a report the schema refuses gets here, to be told where it is wrong.
     # Imported here so that `import citecheck` does not pay for the validator, and
     # through importlib because jsonschema ships no type information (its module
     # is typed Any instead of needing a stub package).

@@ -168,7 +168,7 @@ def bibtex_source(raw_text: str, source: str = "<string>") -> SourceDocument:
     ):
         raise InputError(f"{source}: is not a BibTeX file (no @entry found)")
     entries.sort(key=lambda pair: pair[0].start_line or 0)
-    line_starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
+    line_starts = [0] + [newline.end() for newline in re.finditer("\n", text)]
     blocks = tuple(_block(entry, extra, text, line_starts) for entry, extra in entries)
     if not blocks and text.strip():
         warnings.append("the file has no entries")

@@ -24,6 +24,7 @@ lines or a bulleted list the same way it does in every other format.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Sequence
@@ -37,6 +38,7 @@ from citecheck.sources.normalize import normalize_text
 from citecheck.sources.text import decode_bytes
 
 if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
 FORMAT = "markdown"
@@ -78,20 +80,8 @@ def read_markdown(data: bytes, source: str) -> SourceDocument:
 
 def markdown_source(raw_text: str, source: str = "<string>") -> SourceDocument:
     """Markdown text (already decoded) as blocks, rendered line for line."""
-    from markdown_it import MarkdownIt
-    from mdit_py_plugins.footnote import footnote_plugin
-    from mdit_py_plugins.front_matter import front_matter_plugin
-
     text = normalize_text(raw_text)
-    # Footnotes stay where they are written (move_to_end=False) so that their
-    # tokens keep their source lines and an unreferenced note is still read;
-    # ``^[inline notes]`` are a Pandoc extension few sites render, left as text.
-    parser = (
-        MarkdownIt("commonmark")
-        .enable(["table", "strikethrough"])
-        .use(front_matter_plugin)
-        .use(footnote_plugin, inline=False, move_to_end=False)
-    )
+    parser = _parser()
     env: dict[str, object] = {}
     try:
         tokens = parser.parse(text, env)
@@ -101,6 +91,27 @@ def markdown_source(raw_text: str, source: str = "<string>") -> SourceDocument:
     renderer.render(tokens)
     renderer.reference_definitions(env)
     return renderer.document(source=source, raw_text=raw_text)
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    """The Markdown parser, built once: building one costs more than parsing a short page.
+
+    ``parse`` keeps its state in a new object per call, so one parser serves every document.
+    """
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    # Footnotes stay where they are written (move_to_end=False) so that their
+    # tokens keep their source lines and an unreferenced note is still read;
+    # ``^[inline notes]`` are a Pandoc extension few sites render, left as text.
+    return (
+        MarkdownIt("commonmark")
+        .enable(["table", "strikethrough"])
+        .use(front_matter_plugin)
+        .use(footnote_plugin, inline=False, move_to_end=False)
+    )
 
 
 @attrs.define

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from citecheck.errors import InputError
-from citecheck.sources.blocks import SourceDocument
-from citecheck.sources.text import read_document_bytes, read_text
 
-Reader = Callable[[bytes, str], SourceDocument]
+if TYPE_CHECKING:
+    from citecheck.sources.blocks import SourceDocument
+
+Reader = Callable[[bytes, str], "SourceDocument"]
 
 _EXTENSIONS = {
     ".txt": "text",
@@ -37,6 +39,8 @@ _EXTENSIONS = {
 
 
 def _lazy(module: str, function: str) -> Reader:
+    # Each reader (and ftfy, charset-normalizer, the HTML parser, …) is imported
+    # on first use: the command line lists FORMATS without loading any of them.
     def read(data: bytes, source: str) -> SourceDocument:
         import importlib
 
@@ -47,7 +51,7 @@ def _lazy(module: str, function: str) -> Reader:
 
 
 READERS: dict[str, Reader] = {
-    "text": read_text,
+    "text": _lazy("citecheck.sources.text", "read_text"),
     "markdown": _lazy("citecheck.sources.markdown", "read_markdown"),
     "html": _lazy("citecheck.sources.html", "read_html"),
     "wikitext": _lazy("citecheck.sources.wikitext", "read_wikitext"),
@@ -85,6 +89,8 @@ def read_source(path: str | os.PathLike[str], input_format: str | None = None) -
     name = os.fspath(path)
     if input_format is not None and input_format not in READERS:
         raise InputError(f"unknown input format {input_format!r}; formats are {', '.join(FORMATS)}")
+    from citecheck.sources.text import read_document_bytes
+
     data = read_document_bytes(name)
     return READERS[input_format or detect_format(name, data[:4096])](data, name)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from pathlib import Path
 
 import attrs
@@ -134,11 +135,15 @@ def _looks_binary(data: bytes) -> bool:
     return controls > 0.1 * len(sample)
 
 
+# Control characters other than whitespace and ESC (ANSI colours in a log).
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
 def _looks_binary_text(text: str) -> bool:
     sample = text[:8192]
     if not sample:
         return False
-    controls = sum(1 for char in sample if ord(char) < 0x20 and char not in "\t\n\r\f\x0b\x1b")
+    controls = len(_CONTROL_CHARACTERS.findall(sample))
     return "\x00" in sample or controls > 0.1 * len(sample)
 
 

@@ -62,6 +62,12 @@ _ATTRIBUTE = re.compile(
 )
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]{0,20})(?:\s[^<>]{0,500})?(/?)>")
 _VOID_TAGS = frozenset({"br", "hr", "wbr", "img", "references"})
+# What _well_formed looks at, in the order it tries them at one position; the
+# regex engine skips the text between them instead of a Python loop per character.
+_STRUCTURE = re.compile(r"\{\{|\[\[|\}\}|\]\]|\[|\]|<")
+_NEWLINE = re.compile("\n")
+_BRACES = re.compile(r"\{\{|\}\}")
+_OPENER = {"}}": "{{", "]]": "[[", "]": "["}
 _PLACEHOLDER = re.compile("\ue000([0-9]{1,6})\ue001")
 _SPACES = re.compile(r"[ \t]+")
 _HEADING = re.compile(r"[ \t]{0,20}=[^\n]{0,2000}=[ \t]{0,20}")
@@ -391,7 +397,7 @@ def _blank_comments(text: str) -> str:
 
 
 def _find_refs(text: str, warnings: list[str]) -> list[_RefUse]:
-    line_starts = [0] + [index + 1 for index, char in enumerate(text) if char == "\n"]
+    line_starts = [0] + [newline.end() for newline in _NEWLINE.finditer(text)]
     blocks = _reference_blocks(text)
     uses: list[_RefUse] = []
     position = 0
@@ -470,20 +476,15 @@ def _reference_blocks(text: str) -> list[tuple[int, int]]:
 def _template_end(text: str, start: int) -> int:
     """The end of the ``{{…}}`` opening at ``start``, by counting braces."""
     depth = 0
-    index = start
-    while index < len(text) - 1:
-        pair = text[index : index + 2]
-        if pair == "{{":
+    brace = _BRACES.search(text, start)
+    while brace is not None:
+        if brace.group() == "{{":
             depth += 1
-            index += 2
-            continue
-        if pair == "}}":
+        else:
             depth -= 1
-            index += 2
             if depth == 0:
-                return index
-            continue
-        index += 1
+                return brace.end()
+        brace = _BRACES.search(text, brace.end())
     return len(text)
 
 
@@ -596,43 +597,35 @@ def _well_formed(text: str) -> bool:
     backtracks; one pass over the text.
     """
     stack: list[str] = []
-    index = 0
     size = len(text)
-    while index < size:
-        char = text[index]
-        pair = text[index : index + 2]
-        if pair in ("{{", "[["):
+    token = _STRUCTURE.search(text)
+    while token is not None:
+        pair = token.group()
+        index = token.start()
+        resume = token.end()
+        if pair in ("{{", "[[", "["):
             stack.append(pair)
-            index += 2
-        elif pair in ("}}", "]]"):
-            if not stack or stack.pop() != ("{{" if pair == "}}" else "[["):
+            if len(stack) > MAX_NESTING:
                 return False
-            index += 2
-        elif char == "[":
-            stack.append("[")
-            index += 1
-        elif char == "]":
-            if not stack or stack.pop() != "[":
+        elif pair in ("}}", "]]", "]"):
+            if not stack or stack.pop() != _OPENER[pair]:
                 return False
-            index += 1
-        elif char == "<":
+        else:  # "<"
             tag = _TAG.match(text, index)
             if tag is None:
                 if index + 1 < size and text[index + 1].isalpha():
                     return False
-                index += 1
-                continue
-            closing, name, self_closing = tag.group(1), tag.group(2).lower(), tag.group(3)
-            if closing:
-                if not stack or stack.pop() != "<" + name:
-                    return False
-            elif not self_closing and name not in _VOID_TAGS:
-                stack.append("<" + name)
-            index = tag.end()
-        else:
-            index += 1
-        if len(stack) > MAX_NESTING:
-            return False
+            else:
+                closing, name, self_closing = tag.group(1), tag.group(2).lower(), tag.group(3)
+                if closing:
+                    if not stack or stack.pop() != "<" + name:
+                        return False
+                elif not self_closing and name not in _VOID_TAGS:
+                    stack.append("<" + name)
+                    if len(stack) > MAX_NESTING:
+                        return False
+                resume = tag.end()
+        token = _STRUCTURE.search(text, resume)
     return not stack
 
 
@@ -640,20 +633,22 @@ def _rough_strip(text: str) -> str:
     """A single-pass stand-in for ``strip_code`` on malformed or oversized wikitext."""
     out: list[str] = []
     opened: list[int] = []  # where in ``out`` each unclosed ``{{`` began
-    index = 0
-    size = len(text)
-    while index < size:
-        pair = text[index : index + 2]
-        if pair == "{{":
+    position = 0
+    brace = _BRACES.search(text)
+    while brace is not None:
+        out.append(text[position : brace.start()])
+        position = brace.end()
+        if brace.group() == "{{":
             opened.append(len(out))
-            index += 2
-        elif pair == "}}" and opened:
+        elif opened:
             # Templates render as nothing here; each character is dropped at most once.
             del out[opened.pop() :]
-            index += 2
         else:
-            out.append(text[index])
-            index += 1
+            # A "}}" that closes nothing is text; its second brace may pair with the next.
+            out.append("}")
+            position = brace.start() + 1
+        brace = _BRACES.search(text, position)
+    out.append(text[position:])
     plain = "".join(out)
     plain = _ROUGH_LINK.sub(lambda match: match.group(1), plain)
     plain = _ROUGH_EXTERNAL.sub(lambda match: match.group(2) or "", plain)
