@@ -44,7 +44,7 @@ _CONTROLS = dict.fromkeys(
 )
 
 _BY_SEVERITY = tuple(sorted(Verdict, key=lambda verdict: -verdict.severity))
-_QUIET = frozenset({Verdict.OK, Verdict.NO_URL})
+_QUIET = frozenset({Verdict.OK, Verdict.NO_URL, Verdict.EXCLUDED})
 
 # Colours chosen to be told apart in print and by most colour-blind readers:
 # failures warm, inconclusive grey-blue, success green.
@@ -60,6 +60,8 @@ _COLOURS = {
     Verdict.BLOCKED: "#546e7a",
     Verdict.OK: "#2e7d32",
     Verdict.NO_URL: "#9e9e9e",
+    Verdict.EXCLUDED: "#9e9e9e",
+    Verdict.PENDING: "#78909c",
 }
 
 _STYLE = (
