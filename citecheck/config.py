@@ -282,7 +282,9 @@ def settings_from_table(table: dict[str, Any], source: str = "<config>") -> Sett
 
     def patterns(key: str) -> tuple[re.Pattern[str], ...]:
         try:
-            return tuple(compile_pattern(text, f"{source}: {key}").pattern for text in strings(key))
+            return tuple(
+                compile_pattern(text, f"{source}: {key} pattern").pattern for text in strings(key)
+            )
         except ValueError as exc:
             raise InputError(str(exc)) from None
 

@@ -73,13 +73,17 @@ def test_interrupt_then_resume(web: StandinWeb, tmp_path: Path, stop: signal.Sig
 
     partial = json.loads(partial_path.read_text(encoding="utf-8"))
     assert partial["incomplete"] is True
-    done = {
-        check["url"]
-        for citation in partial["documents"][0]["citations"]
-        for check in citation["checks"]
-    }
+    checks = [
+        check for citation in partial["documents"][0]["citations"] for check in citation["checks"]
+    ]
+    done = {check["url"] for check in checks if check["verdict"] != "pending"}
     assert done, "some URLs finished before the interrupt"
     assert partial["pending"], "some URLs were still to do"
+    # Every URL not reached has a check saying so: pending, never no_url.
+    pending = [check for check in checks if check["verdict"] == "pending"]
+    assert {check["url"] for check in pending} == set(partial["pending"])
+    assert all("--resume" in check["reason"] for check in pending)
+    assert partial["summary"]["no_url"] == 0
     assert done | set(partial["pending"]) == set(urls)
     assert done.isdisjoint(partial["pending"])
 
