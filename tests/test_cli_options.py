@@ -118,8 +118,13 @@ class TestUrlSelection:
 
     @pytest.mark.parametrize("via", VIA)
     def test_include_wins(
-        self, via: str, web: StandinWeb, tmp_path: Path, monkeypatch, capsys
-    ) -> None:  # type: ignore[no-untyped-def]
+        self,
+        via: str,
+        web: StandinWeb,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
         """A URL an include matches is checked even though an exclusion matches it too."""
         if via == "flag":
             args, config = ["--exclude", ".", "--include", "/live$"], None
@@ -165,8 +170,13 @@ class TestAccept:
 
     @pytest.mark.parametrize("via", VIA)
     def test_accepted_statuses(
-        self, via: str, web: StandinWeb, tmp_path: Path, monkeypatch, capsys
-    ) -> None:  # type: ignore[no-untyped-def]
+        self,
+        via: str,
+        web: StandinWeb,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
         """An accepted 403 and 404 are ok, with a note; dead would otherwise fail the run."""
         args, config = (
             (["--accept", "200..=299,403,404..405"], None)
@@ -237,8 +247,12 @@ class TestRequests:
         assert headers.get("X-Token") == "s3cret"
 
     def test_header_from_found_file_ignored(
-        self, web: StandinWeb, tmp_path: Path, monkeypatch, capsys
-    ) -> None:  # type: ignore[no-untyped-def]
+        self,
+        web: StandinWeb,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
         """headers in a file found in the tree are not sent, and a warning says so."""
         url = _fresh(web, "/live")
         config = '[headers]\nX-Token = "s3cret"\n'
@@ -250,8 +264,13 @@ class TestRequests:
 
     @pytest.mark.parametrize("via", VIA)
     def test_user_agent(
-        self, via: str, web: StandinWeb, tmp_path: Path, monkeypatch, capsys
-    ) -> None:  # type: ignore[no-untyped-def]
+        self,
+        via: str,
+        web: StandinWeb,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
         """The User-Agent sent is the one set."""
         url = _fresh(web, "/live")
         args, config = (
@@ -265,8 +284,13 @@ class TestRequests:
 
     @pytest.mark.parametrize("via", VIA)
     def test_max_redirects(
-        self, via: str, web: StandinWeb, tmp_path: Path, monkeypatch, capsys
-    ) -> None:  # type: ignore[no-untyped-def]
+        self,
+        via: str,
+        web: StandinWeb,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
         """Two redirects with max-redirects 1 are an error; by default they are followed."""
         url = web.base("site") + "/r1"
         _, followed, _ = _verify(tmp_path, monkeypatch, capsys, [url])
@@ -281,8 +305,13 @@ class TestRequests:
 
     @pytest.mark.parametrize("via", VIA)
     def test_max_retries(
-        self, via: str, web: StandinWeb, tmp_path: Path, monkeypatch, capsys
-    ) -> None:  # type: ignore[no-untyped-def]
+        self,
+        via: str,
+        web: StandinWeb,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
         """max-retries 0: a 503 is not asked again; by default the retry finds the page."""
         retried = _fresh(web, "/flaky")
         _, report, _ = _verify(tmp_path, monkeypatch, capsys, [retried], ["--retry-wait", "0"])
@@ -298,8 +327,13 @@ class TestRequests:
 
     @pytest.mark.parametrize("via", VIA)
     def test_retry_wait(
-        self, via: str, web: StandinWeb, tmp_path: Path, monkeypatch, capsys
-    ) -> None:  # type: ignore[no-untyped-def]
+        self,
+        via: str,
+        web: StandinWeb,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
         """The retry of a 503 comes retry-wait seconds after the first answer."""
         url = _fresh(web, "/flaky")
         if via == "flag":
@@ -358,8 +392,13 @@ class TestPerHost:
 
     @pytest.mark.parametrize("via", VIA)
     def test_host_concurrency(
-        self, via: str, web: StandinWeb, tmp_path: Path, monkeypatch, capsys
-    ) -> None:  # type: ignore[no-untyped-def]
+        self,
+        via: str,
+        web: StandinWeb,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
         """host-concurrency 1: each request to a slow host starts after the previous answer."""
         urls = [_fresh(web, "/slow") for _ in range(3)]
         args, config = (
@@ -371,8 +410,12 @@ class TestPerHost:
         assert all(b - a >= 0.35 for a, b in itertools.pairwise(starts)), starts
 
     def test_default_is_parallel(
-        self, web: StandinWeb, tmp_path: Path, monkeypatch, capsys
-    ) -> None:  # type: ignore[no-untyped-def]
+        self,
+        web: StandinWeb,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
         """By default two requests go to one host at once (the control for the test above)."""
         urls = [_fresh(web, "/slow") for _ in range(2)]
         _verify(tmp_path, monkeypatch, capsys, urls)
@@ -381,8 +424,13 @@ class TestPerHost:
 
     @pytest.mark.parametrize("via", VIA)
     def test_host_delay(
-        self, via: str, web: StandinWeb, tmp_path: Path, monkeypatch, capsys
-    ) -> None:  # type: ignore[no-untyped-def]
+        self,
+        via: str,
+        web: StandinWeb,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
         """host-delay 0.5: requests to one host are half a second apart."""
         urls = [_fresh(web, "/live") for _ in range(3)]
         args, config = (
@@ -417,8 +465,13 @@ class TestDocuments:
 
     @pytest.mark.parametrize("via", VIA)
     def test_exclude_path(
-        self, via: str, web: StandinWeb, tmp_path: Path, monkeypatch, capsys
-    ) -> None:  # type: ignore[no-untyped-def]
+        self,
+        via: str,
+        web: StandinWeb,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
         """Documents under a folder matching the glob are not read."""
         docs = self._tree(web, tmp_path)
         args, config = (
