@@ -355,8 +355,8 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
         "--allow-empty",
         action="store_true",
         default=None,
-        help="accept a run with nothing to check (no document, no citation, every URL "
-        "excluded) instead of failing with exit 2",
+        help="accept a run with nothing to check (no document, no citation, no cited URL) "
+        "instead of failing with exit 2",
     )
     command.add_argument(
         "--exclude-path",
@@ -494,7 +494,6 @@ def _read_inputs(
     arguments: argparse.Namespace,
     allow_empty: bool,
     exclude_path: Sequence[str] = (),
-    exclude: Callable[[str], object] | None = None,
 ) -> tuple[Inputs, bool]:
     """Every input read, each error printed; ``False`` when the run must stop (exit 2).
 
@@ -515,7 +514,7 @@ def _read_inputs(
         _error(error)
     if inputs.errors:
         return inputs, False
-    empty = nothing_to_check(inputs, [*arguments.files, *url_lists], exclude)
+    empty = nothing_to_check(inputs, [*arguments.files, *url_lists])
     if empty is not None and not allow_empty:
         _error(f"{empty} (--allow-empty accepts this)")
         return inputs, False
@@ -650,7 +649,6 @@ def _verify_with(
         arguments,
         allow_empty=_first(arguments.allow_empty, settings.allow_empty, False),
         exclude_path=(*settings.exclude_path, *arguments.exclude_path),
-        exclude=url_filter,
     )
     if not go_on:
         return EXIT_USAGE

@@ -130,14 +130,14 @@ def nothing_found(inputs: Inputs, names: Sequence[str]) -> str | None:
     return None
 
 
-def nothing_to_check(
-    inputs: Inputs, names: Sequence[str], exclude: Callable[[str], object] | None = None
-) -> str | None:
+def nothing_to_check(inputs: Inputs, names: Sequence[str]) -> str | None:
     """Why a run has nothing to check (one line), or None when it has something.
 
-    No document, no citation, no cited URL, or every URL excluded: each is
-    what a mistyped path or a wrong directory looks like, so the command fails
-    on it unless ``--allow-empty`` says it is expected.
+    No document, no citation, no cited URL: each is what a mistyped path or a
+    wrong directory looks like, so the command fails on it unless
+    ``--allow-empty`` says it is expected. URLs the user excluded are not
+    "nothing": a change whose only links are excluded ones is a deliberate
+    run, reported ``excluded``.
     """
     shown = ", ".join(names) or "no input"
     found = nothing_found(inputs, names)
@@ -147,7 +147,4 @@ def nothing_to_check(
     if not urls:
         citations = sum(len(document.citations) for document in inputs.documents)
         return f"nothing to check: no URL in {plural(citations, 'citation')} in {shown}"
-    if exclude is not None and all(exclude(url) for url in urls):
-        every = "the one cited URL is" if len(urls) == 1 else f"all {len(urls)} cited URLs are"
-        return f"nothing to check: {every} excluded"
     return None

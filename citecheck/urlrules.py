@@ -166,5 +166,4 @@ def accept_status(check: Check, accepted: Collection[int]) -> Check:
             f"(otherwise {check.verdict.value}: {check.reason})"
         ),
         signals=(*check.signals, f"accepted:{status}"),
-        archive=None,
     )

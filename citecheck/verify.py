@@ -386,8 +386,10 @@ class _UrlChecker:
         archive: _Archives | None,
         support: bool = True,
         remap: Remap | None = None,
+        accept: Collection[int] = (),
     ) -> None:
         self._remap = remap or Remap()
+        self._accept = frozenset(accept)
         self._fetcher = fetcher
         self._support = support
         self._cache = cache
@@ -487,6 +489,8 @@ class _UrlChecker:
         return extract_page(result.text, result.final_url, main_text=self._wants_main_text(url))
 
     def _judge_all(self, url: str, check: Check, live: ExtractedPage | None) -> tuple[Check, ...]:
+        # An accepted status (--accept) is ok before any judgement: no archive is looked for.
+        check = accept_status(check, self._accept)
         contexts = self.contexts(url)
         # The page is cut into sentences once, for every claim of every citation of it.
         sentences = (
@@ -871,12 +875,12 @@ def verify(
             archive_parts,
             support,
             remap,
+            accept,
         )
         judged: dict[_CheckKey, Check] = {}
         finished: set[str] = set()
 
         def on_result(url: str, checks: tuple[Check, ...]) -> None:
-            checks = tuple(accept_status(check, accept) for check in checks)
             for context, check in zip(checker.contexts(url), checks, strict=True):
                 judged[url, context] = check
             finished.add(url)

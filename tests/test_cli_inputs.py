@@ -93,7 +93,6 @@ class TestExitCodes:
             ("empty-dir", "nothing to check: no document found in"),
             ("no-citations", "nothing to check: no citation found in"),
             ("no-urls", "nothing to check: no URL in 1 citation in"),
-            ("all-excluded", "nothing to check: the one cited URL is excluded"),
             ("bad-output-dir", "report.json: no such directory"),
             ("output-is-dir", "is a directory, not a file to write the report to"),
             ("bad-config", "not a readable TOML file"),
@@ -125,8 +124,6 @@ class TestExitCodes:
                 "Claim[1].\n\n[1] A. Author, A Printed Book, London, 1999.\n", encoding="utf-8"
             )
             target = [str(tmp_path / "book.txt")]
-        elif setup == "all-excluded":
-            extra = ["--exclude", "."]
         elif setup == "bad-output-dir":
             extra = ["-o", str(tmp_path / "not" / "there" / "report.json")]
         elif setup == "output-is-dir":
