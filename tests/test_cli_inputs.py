@@ -69,6 +69,12 @@ def _run(
     )
 
 
+def _default_sigint() -> None:
+    """Ctrl-C's default for the child: an ignored SIGINT (as an earlier test's worker pool
+    or Dask cluster may leave the test process) would be inherited across exec."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class TestExitCodes:
     """Each exit code of the table in docs/cli.md, for what the table says gives it."""
 
@@ -164,6 +170,7 @@ class TestExitCodes:
                  str(article)],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
+                preexec_fn=_default_sigint,
             )  # fmt: skip
             deadline = time.monotonic() + 60
             while not slow.hits("slow") and time.monotonic() < deadline:

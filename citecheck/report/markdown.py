@@ -99,14 +99,8 @@ def link(text: str, url: str) -> str:
     return f"[{_escape_link_text(text)}](<{_destination(url)}>)"
 
 
-_WANTS_COPY = frozenset(
-    {Verdict.DEAD, Verdict.SOFT_404, Verdict.PARKED, Verdict.DRIFTED, Verdict.INACCURATE}
-)
-"""Verdicts whose row says why no archived copy is offered when there is none."""
-
-
 def _replacement_text(check: Check) -> str:
-    """The link to cite instead, else (where one was wanted) what became of the lookup."""
+    """The link to cite instead, else what became of the archive lookup and why."""
     if check.archive is not None:
         # Dated like Wikipedia's "Archived from the original on 14 April 2023".
         return link(f"archived {check.archive.timestamp:%Y-%m-%d}", check.archive.url)
@@ -114,9 +108,9 @@ def _replacement_text(check: Check) -> str:
     if found is not None:
         return link(found[1], found[1])
     status = check.archive_status
-    if status is None or check.verdict not in _WANTS_COPY:
+    if status is None:
         return ""
-    return f"no archived copy ({status.state.value}: {escape_cell(status.reason)})"
+    return f"{status.state.value}: {escape_cell(status.reason)}"
 
 
 def _replacement_cell(checks: Iterable[Check]) -> str:

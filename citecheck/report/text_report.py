@@ -123,8 +123,8 @@ def _check_lines(check: Check) -> list[str]:
     if found is not None:
         what, url = found
         lines.append(f"          replacement ({what}): {url}")
-    elif check.archive_status is not None and check.verdict in _WANTS_COPY:
-        # Why there is no replacement link.
+    elif check.archive_status is not None:
+        # What became of the archive lookup, and so why there is no replacement link.
         status = check.archive_status
         lines.append(f"          archive: {status.state.value}: {status.reason}")
     step = next_step(check)
@@ -137,12 +137,6 @@ def _check_lines(check: Check) -> list[str]:
         since = check.dead_since.date().isoformat()
         lines.append(f"          dead since {since} ({check.dead_checks} checks)")
     return lines
-
-
-_WANTS_COPY = frozenset(
-    {Verdict.DEAD, Verdict.SOFT_404, Verdict.PARKED, Verdict.DRIFTED, Verdict.INACCURATE}
-)
-"""Verdicts whose report says why no archived copy is offered when there is none."""
 
 
 def _counts(report: Report) -> str:

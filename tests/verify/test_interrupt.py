@@ -61,7 +61,12 @@ def test_interrupt_then_resume(web: StandinWeb, tmp_path: Path, stop: signal.Sig
     article, urls = _article(web, tmp_path)
     partial_path = tmp_path / "partial.json"
     process = subprocess.Popen(
-        _command(article, partial_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        _command(article, partial_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        # An ignored SIGINT in the test process (left by an earlier test's Dask cluster or
+        # worker pool) would be inherited across exec: the child gets Ctrl-C's default.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     while sum(_cited_hits(web, url) for url in urls) < 8 and time.monotonic() < deadline:
