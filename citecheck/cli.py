@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, TypeVar
 
 from citecheck import cli_repair, safejson
 from citecheck._version import __version__
-from citecheck.api import parse
 from citecheck.errors import CitecheckError, InputError, InterruptedRun
 from citecheck.model import DEFAULT_FAIL_ON, Document, Report, Verdict
 from citecheck.output import write_text
@@ -508,7 +507,6 @@ def _read_inputs(
         url_lists,
         input_format=arguments.input_format,
         exclude_path=exclude_path,
-        parse=parse,
     )
     for error in inputs.errors:
         _error(error)
@@ -543,7 +541,6 @@ def _read_inputs_keeping_good(
         arguments.files,
         input_format=arguments.input_format,
         exclude_path=arguments.exclude_path,
-        parse=parse,
     )
     for error in inputs.errors:
         _error(error)

@@ -83,14 +83,11 @@ def read_inputs(
     input_format: str | None = None,
     exclude_path: Sequence[str] = (),
     stdin: BinaryIO | None = None,
-    parse: Callable[[str, str | None], Document] | None = None,
 ) -> Inputs:
     """Read every input; an unreadable one adds an error line and the others are still read."""
-    from citecheck.api import parse as parse_file
-    from citecheck.api import parse_text
+    from citecheck.api import parse, parse_text
     from citecheck.parse.urllist import url_list_document
 
-    parse = parse or parse_file
     documents: list[Document] = []
     errors: list[str] = []
     if [*paths, *url_lists].count(STDIN) > 1:
