@@ -288,5 +288,10 @@ class TestSettingsAndOutput:
         loud = _verify("--allow-network", "127.0.0.1/32", str(path))
         assert loud.stderr.startswith("citecheck: 2 URLs checked in ")
         assert "1 ok" in loud.stderr and "1 dead" in loud.stderr
+        assert "(per URL; the report counts citations)" in loud.stderr
+        one = _verify(
+            "--allow-network", "127.0.0.1/32", str(_article(tmp_path, web.base("site") + "/live"))
+        )
+        assert one.stderr.startswith("citecheck: 1 URL checked in ")
         quiet = _verify("--allow-network", "127.0.0.1/32", "--quiet", str(path))
         assert quiet.stderr == ""
