@@ -8,7 +8,19 @@ the HTML or JSON report.
 
 from __future__ import annotations
 
-from citecheck.model import Check, Verdict
+from citecheck.model import ArchiveState, Check, Citation, CitationKind, Document, Verdict
+
+
+def repeats(citation: Citation, document: Document) -> str | None:
+    """``note 3`` for a back-reference (``Ibid.``) to note 3: the source it names again."""
+    if citation.ibid_of is None:
+        return None
+    try:
+        source = document.citation(citation.ibid_of)
+    except KeyError:
+        return None
+    kind = "note" if source.kind is CitationKind.FOOTNOTE else source.kind.value
+    return f"{kind} {source.label}"
 
 
 def replacement(check: Check) -> tuple[str, str] | None:
@@ -25,6 +37,16 @@ def replacement(check: Check) -> tuple[str, str] | None:
     return None
 
 
+def _no_copy(check: Check) -> str:
+    """Why no archived copy is offered, in a clause."""
+    state = check.archive_status.state if check.archive_status is not None else None
+    if state is ArchiveState.UNREACHABLE:
+        return "the archive could not be reached, so a later run may find a copy"
+    if state is ArchiveState.NOT_REQUESTED:
+        return "no archive was asked for one"
+    return "no archive has a copy"
+
+
 def next_step(check: Check) -> str:
     """One sentence on what to do next; empty when nothing needs doing."""
     verdict = check.verdict
@@ -32,7 +54,7 @@ def next_step(check: Check) -> str:
     if verdict in (Verdict.DEAD, Verdict.SOFT_404, Verdict.PARKED):
         if found is not None:
             return "Cite the archived copy, or find where the source lives now."
-        return "Find where the source lives now, or another source; no archived copy was found."
+        return f"Find where the source lives now, or another source; {_no_copy(check)}."
     if verdict is Verdict.MOVED:
         return "Update the citation to the new address." if found else "Update the citation."
     if verdict is Verdict.DRIFTED:

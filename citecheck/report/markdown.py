@@ -24,7 +24,7 @@ from citecheck.model import (
     SupportVerdict,
     Verdict,
 )
-from citecheck.report.advice import next_step, replacement
+from citecheck.report.advice import next_step, repeats, replacement
 from citecheck.report.marks import marked_pieces
 from citecheck.wording import plural
 
@@ -121,12 +121,15 @@ def _step_cell(checks: Iterable[Check]) -> str:
     return "<br>".join(escape_cell(step) for step in dict.fromkeys(map(next_step, checks)) if step)
 
 
-def _cited(result: CitationResult) -> str:
+def _cited(result: CitationResult, document: DocumentResult) -> str:
     """The cited title and access date, so a reader can tell which source a row is."""
     citation = result.citation
     parts = []
     if citation.title:
         parts.append(f"“{escape_cell(citation.title)}”")
+    again = repeats(citation, document.document)
+    if again is not None:
+        parts.append(f"ibid. ({escape_cell(again)})")
     if citation.accessed:
         parts.append(f"accessed {citation.accessed.isoformat()}")
     return ", ".join(parts)
@@ -257,7 +260,7 @@ def _row(document: DocumentResult, result: CitationResult, columns: tuple[str, .
     cells = {
         "Document": escape_cell(document.document.source),
         "Note": escape_cell(note),
-        "Cited": _cited(result),
+        "Cited": _cited(result, document),
         "Verdict": verdict if result.verdict in _QUIET else f"**{verdict}**",
         "Reason": reasons,
         "URL": urls,
@@ -272,7 +275,7 @@ def _table(pairs: list[tuple[DocumentResult, CitationResult]], several: bool) ->
     results = [result for _, result in pairs]
     shown = {
         "Document": several,
-        "Cited": any(_cited(result) for result in results),
+        "Cited": any(_cited(result, document) for document, result in pairs),
         "Replacement": any(_replacement_cell(result.checks) for result in results),
         "Next step": any(_step_cell(result.checks) for result in results),
     }

@@ -21,7 +21,7 @@ from citecheck.model import (
     SnapshotEvidence,
     Verdict,
 )
-from citecheck.report.advice import next_step, replacement
+from citecheck.report.advice import next_step, repeats, replacement
 from citecheck.wording import plural
 
 
@@ -105,11 +105,14 @@ def _label(citation: Citation) -> str:
     return f"{kind} {citation.label}"
 
 
-def _cited(citation: Citation) -> str:
+def _cited(citation: Citation, document: Document) -> str:
     """The cited title and access date, as the article gives them."""
     parts = []
     if citation.title:
         parts.append(f"“{citation.title}”")
+    again = repeats(citation, document)
+    if again is not None:
+        parts.append(f"ibid. ({again})")
     if citation.accessed:
         parts.append(f"accessed {citation.accessed.isoformat()}")
     if citation.line is not None:
@@ -178,7 +181,7 @@ def render_report_text(report: Report) -> str:
         ordered = sorted(document.citations, key=lambda result: -result.verdict.severity)
         for result in ordered:
             citation = result.citation
-            cited = _cited(citation)
+            cited = _cited(citation, document.document)
             head = f"  {result.verdict.value:9} {_label(citation)}"
             lines.append(f"{head}: {cited}" if cited else head)
             if not result.checks:

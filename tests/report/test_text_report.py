@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import datetime
 
+import attrs
+import pytest
+
 from citecheck.model import (
+    ArchiveState,
+    ArchiveStatus,
     Citation,
     CitationKind,
     CitationResult,
@@ -13,6 +18,7 @@ from citecheck.model import (
     Report,
     Verdict,
 )
+from citecheck.report.advice import next_step
 from citecheck.report.markdown import render_markdown
 from citecheck.report.text_report import render_report_text, render_text
 from tests.report.samples import ARCHIVED, check, sample_report, with_content
@@ -113,3 +119,46 @@ class TestStandalone:
         markdown = render_markdown(report)
         assert "**pending**" in markdown and "Excluded by --exclude 'a'." in markdown
         assert "**Incomplete:**" in markdown
+
+
+class TestNextStep:
+    """One next step per verdict, saying why there is no replacement when there is none."""
+
+    @pytest.mark.parametrize(
+        ("verdict", "state", "expected"),
+        [
+            (Verdict.DEAD, ArchiveState.NONE, "no archive has a copy"),
+            (Verdict.DEAD, ArchiveState.UNREACHABLE, "a later run may find a copy"),
+            (Verdict.SOFT_404, ArchiveState.NOT_REQUESTED, "no archive was asked"),
+            (Verdict.BLOCKED, None, "--accept its status"),
+            (Verdict.ERROR, None, "Check again later"),
+            (Verdict.INACCURATE, None, "Correct the citation's title or quote"),
+            (Verdict.PENDING, None, "--resume"),
+            (Verdict.OK, None, ""),
+            (Verdict.EXCLUDED, None, ""),
+        ],
+    )
+    def test_table(self, verdict: Verdict, state: ArchiveState | None, expected: str) -> None:
+        """The step names what to do; the empty step means nothing needs doing."""
+        found = check("https://a.example/", verdict)
+        if state is not None:
+            found = attrs.evolve(found, archive_status=ArchiveStatus(state, "why"))
+        step = next_step(found)
+        assert expected in step if expected else step == ""
+
+    def test_ibid_names_its_note(self) -> None:
+        """A back-reference without a title says which note it repeats."""
+        first = Citation(
+            id="fn-3", label="3", kind=CitationKind.FOOTNOTE, text="x", title="T", urls=("u",)
+        )
+        again = Citation(
+            id="fn-4", label="4", kind=CitationKind.FOOTNOTE, text="Ibid.", urls=("u",),
+            ibid_of="fn-3",
+        )  # fmt: skip
+        document = Document("a.md", "", citations=(first, again))
+        results = tuple(
+            CitationResult(c, (check("https://a.example/", Verdict.OK),)) for c in (first, again)
+        )
+        report = Report((DocumentResult(document, results),))
+        assert "  ok        note 4: ibid. (note 3)" in render_report_text(report)
+        assert "ibid. (note 3)" in render_markdown(report)
