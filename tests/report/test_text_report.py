@@ -8,6 +8,7 @@ import attrs
 import pytest
 
 from citecheck.model import (
+    DEFAULT_FAIL_ON,
     ArchiveState,
     ArchiveStatus,
     Citation,
@@ -162,3 +163,49 @@ class TestNextStep:
         report = Report((DocumentResult(document, results),))
         assert "  ok        note 4: ibid. (note 3)" in render_report_text(report)
         assert "ibid. (note 3)" in render_markdown(report)
+
+
+class TestNewVerdictsInCiFormats:
+    """excluded and pending in JUnit, SARIF and the HTML page."""
+
+    def _report(self) -> Report:
+        cited = Citation(
+            id="fn-1",
+            label="1",
+            kind=CitationKind.FOOTNOTE,
+            text="x",
+            urls=("https://a.example/", "https://b.example/"),
+            line=3,
+        )
+        result = CitationResult(
+            cited,
+            (
+                check("https://a.example/", Verdict.EXCLUDED, "Excluded by --exclude 'a'."),
+                check("https://b.example/", Verdict.PENDING, "Not checked yet."),
+            ),
+        )
+        return Report((DocumentResult(Document("a.md", "", citations=(cited,)), (result,)),))
+
+    def test_junit_skips_both(self) -> None:
+        """Neither tested anything: both are skipped, with their reason."""
+        from citecheck.report.junit import render_junit
+
+        xml = render_junit(self._report(), DEFAULT_FAIL_ON)
+        assert xml.count("<skipped") == 2
+        assert "message=\"Excluded by --exclude 'a'.\"" in xml
+
+    def test_sarif_warns_on_pending_only(self) -> None:
+        """SARIF leaves the excluded URL out and warns about the pending one."""
+        import json
+
+        from citecheck.report.sarif import render_sarif
+
+        results = json.loads(render_sarif(self._report(), DEFAULT_FAIL_ON))["runs"][0]["results"]
+        assert [(r["ruleId"], r["level"]) for r in results] == [("pending", "warning")]
+
+    def test_html_shows_both(self) -> None:
+        """The HTML page names both verdicts."""
+        from citecheck.report.html import render_html
+
+        page = render_html(self._report())
+        assert "excluded" in page and "pending" in page
