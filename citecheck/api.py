@@ -25,8 +25,22 @@ def parse(path: str | os.PathLike[str], input_format: str | None = None) -> Docu
     return read_document(path, input_format)
 
 
-def parse_text(text: str | bytes, source: str = "<string>") -> Document:
-    """Parse an article given as text (or undecoded bytes) rather than as a file."""
+def parse_text(
+    text: str | bytes, source: str = "<string>", input_format: str | None = None
+) -> Document:
+    """Parse an article given as text (or undecoded bytes) rather than as a file.
+
+    It is read as plain text unless ``input_format`` names another format
+    (``"markdown"``, ``"html"``, …, or ``"auto"`` to sniff it from the content).
+    """
+    if input_format is not None:
+        from citecheck.parse.assemble import assemble
+        from citecheck.sources.registry import read_source_bytes
+
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        return assemble(
+            read_source_bytes(data, source, None if input_format == "auto" else input_format)
+        )
     if isinstance(text, bytes):
         text, _ = decode_bytes(text, name=source)
     return parse_document(text, source=source)

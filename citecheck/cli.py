@@ -1,11 +1,13 @@
 """The ``citecheck`` command: argument parsing and exit codes, nothing else.
 
-Exit codes: 0 success (for ``verify``: no verdict in ``--fail-on``; for
-``report``: the report was written, unless ``--fail-on`` is given), 1 a
-``--fail-on`` verdict occurred, 2 usage or input error (a file that is
-missing, binary or undecodable; a cache that is not a cache), 130
-interrupted (Ctrl-C or SIGTERM; the partial report is still written). Errors
-are one line on stderr, never a traceback.
+Exit codes (docs/cli.md has the table): 0 success (for ``verify``: no verdict
+in ``--fail-on``; for ``report``: the report was written, unless ``--fail-on``
+is given), 1 a ``--fail-on`` verdict occurred, 2 usage or input error
+(a file that is missing, binary or undecodable; nothing to check without
+``--allow-empty``; an ``-o`` that cannot be written; a configuration or cache
+that is not one), 130 interrupted (Ctrl-C or SIGTERM; the partial report is
+still written). Inputs and ``-o`` are checked before the first request.
+Errors are one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ if TYPE_CHECKING:
     from citecheck.config import Settings
     from citecheck.fetch.cassette import Cassette
     from citecheck.fetch.policy import FetchPolicy
+    from citecheck.inputs import Inputs
     from citecheck.model import Document, Report
+    from citecheck.urlrules import UrlFilter, UrlPattern
 
 EXIT_OK = 0
 EXIT_FAILED_CHECKS = 1
@@ -115,7 +119,7 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Find the footnotes, URLs, access dates and claims in documents.",
     )
     parse_command.add_argument(
-        "files", nargs="+", metavar="PATH", help="documents, or directories to walk"
+        "files", nargs="+", metavar="PATH", help="documents, directories to walk, or - (stdin)"
     )
     _add_input_format(parse_command)
     parse_command.add_argument(
@@ -129,6 +133,7 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="parse in N worker processes (default: one per CPU, at least 4 files each)",
     )
+    _add_input_options(parse_command)
 
     verify_command = commands.add_parser(
         "verify",
@@ -136,16 +141,27 @@ def _build_parser() -> argparse.ArgumentParser:
         description=(
             "Fetch every URL the documents cite and say which sources are still there. "
             "Settings may also come from [tool.citecheck] in pyproject.toml or from "
-            "citecheck.toml in the current directory; flags win. allow-network and headers "
-            "are read only from --config FILE, CITECHECK_CONFIG, CITECHECK_ALLOW_NETWORK "
-            "or flags, never from a file found in the checked-out tree."
+            "citecheck.toml, in the current directory or a parent up to the repository root; "
+            "flags win. allow-network and headers are read only from --config FILE, "
+            "CITECHECK_CONFIG, CITECHECK_ALLOW_NETWORK or flags, never from a file found in "
+            "the checked-out tree. Every option: docs/cli.md."
         ),
     )
     verify_command.add_argument(
-        "files", nargs="+", metavar="PATH", help="documents, or directories to walk"
+        "files", nargs="*", metavar="PATH", help="documents, directories to walk, or - (stdin)"
+    )
+    verify_command.add_argument(
+        "--urls",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="also check the URLs listed in FILE, one per line (# comments), without a "
+        "document; - reads them from stdin; repeatable",
     )
     _add_input_format(verify_command)
-    _add_report_options(verify_command)
+    _add_report_options(verify_command, default_format=None)
+    _add_input_options(verify_command)
+    _add_url_options(verify_command)
     verify_command.add_argument(
         "--allow-network",
         action="append",
@@ -178,7 +194,41 @@ def _build_parser() -> argparse.ArgumentParser:
         "--concurrency",
         type=_positive_int,
         metavar="N",
-        help="URLs fetched at once (default 16; at most 2 per host)",
+        help="URLs fetched at once (default 16; at most --host-concurrency per host)",
+    )
+    verify_command.add_argument(
+        "--host-concurrency",
+        type=_positive_int,
+        metavar="N",
+        help="requests to one host at once (default 2)",
+    )
+    verify_command.add_argument(
+        "--host-delay",
+        type=_non_negative_float,
+        metavar="S",
+        help="seconds between two requests to one host (default 0)",
+    )
+    verify_command.add_argument(
+        "--user-agent", metavar="TEXT", help="the User-Agent header sent (default citecheck/…)"
+    )
+    verify_command.add_argument(
+        "--max-redirects",
+        type=_non_negative_int,
+        metavar="N",
+        help="redirects followed before a URL is an error (default 10)",
+    )
+    verify_command.add_argument(
+        "--max-retries",
+        type=_non_negative_int,
+        metavar="N",
+        help="retries of a timeout, reset or 429/5xx answer (default 2)",
+    )
+    verify_command.add_argument(
+        "--retry-wait",
+        type=_non_negative_float,
+        metavar="S",
+        help="seconds before the first retry, doubled for each next one, unless the server's "
+        "Retry-After says otherwise (default 0.5)",
     )
     verify_command.add_argument(
         "--processes",
@@ -297,12 +347,17 @@ def _add_input_format(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_report_options(command: argparse.ArgumentParser) -> None:
+def _add_report_options(
+    command: argparse.ArgumentParser, default_format: str | None = "json"
+) -> None:
     command.add_argument(
         "--format",
         choices=REPORT_FORMATS,
-        default="json",
-        help="json (default), text, markdown, html, junit, sarif or github (annotations)",
+        default=default_format,
+        help="json (default), text, markdown, html, junit, sarif or github (annotations)"
+        if default_format
+        else "text when stdout is a terminal, else json (the default); or markdown, html, "
+        "junit, sarif, github (annotations), wikitext-fixes",
     )
     command.add_argument("--output", "-o", metavar="FILE", help="write to FILE, not stdout")
     command.add_argument(
@@ -313,6 +368,109 @@ def _add_report_options(command: argparse.ArgumentParser) -> None:
         "(default dead,soft_404,parked,unsafe,drifted; drifted only when confirmed against the "
         "archived copy)",
     )
+
+
+def _add_input_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--allow-empty",
+        action="store_true",
+        default=None,
+        help="accept a run with nothing to check (no document, no citation, no cited URL) "
+        "instead of failing with exit 2",
+    )
+    command.add_argument(
+        "--exclude-path",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip documents a directory walk finds whose path (or a parent folder) matches "
+        "GLOB, e.g. 'drafts' or '*.draft.md'; repeatable",
+    )
+
+
+def _add_url_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        type=_url_pattern("--exclude"),
+        metavar="REGEX",
+        help="do not check URLs matching REGEX (reported excluded); repeatable",
+    )
+    command.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        type=_url_pattern("--include"),
+        metavar="REGEX",
+        help="check URLs matching REGEX even when an exclusion matches them; repeatable",
+    )
+    command.add_argument(
+        "--accept",
+        type=_accept,
+        metavar="CODES",
+        help="status codes counted as ok, not dead/blocked/error, e.g. '200..=299,403' "
+        "(a note says so in the reason)",
+    )
+    command.add_argument(
+        "--remap",
+        action="append",
+        default=[],
+        type=_remap,
+        metavar="'REGEX REPLACEMENT'",
+        help="fetch a URL matching REGEX from the address REPLACEMENT gives (re.sub syntax; "
+        "the first matching rule applies); the report keeps the cited URL; repeatable",
+    )
+
+
+def _url_pattern(origin: str) -> Callable[[str], UrlPattern]:
+    from citecheck.urlrules import compile_pattern
+
+    def convert(value: str) -> UrlPattern:
+        try:
+            return compile_pattern(value, origin)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return convert
+
+
+def _accept(value: str) -> frozenset[int]:
+    from citecheck.urlrules import parse_accept
+
+    try:
+        return parse_accept([value])
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _remap(value: str) -> tuple[re.Pattern[str], str]:
+    from citecheck.urlrules import parse_remap
+
+    try:
+        return parse_remap(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _non_negative_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} must be 0 or more")
+    return number
+
+
+def _non_negative_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not number >= 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"{value!r} must be 0 or more")
+    return number
 
 
 def _error(message: str) -> None:
@@ -335,48 +493,113 @@ def _header(value: str) -> tuple[str, str]:
 
 
 def _write_output(text: str, output: str | None) -> None:
-    from citecheck.output import write_text
-
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
     # Atomically for files, streamed to devices and FIFOs (citecheck/output.py).
+    from citecheck.output import write_text
+
     write_text(output, text)
 
 
-def _parse_all(
-    files: Sequence[str], input_format: str | None, jobs: int | None = 1
-) -> tuple[list[Document], bool]:
-    from citecheck.api import default_jobs, parse_paths
-    from citecheck.sources.registry import expand_paths
+def _check_output(output: str | None) -> None:
+    """Refuse an ``-o`` that cannot be written before any work is done."""
+    from citecheck.output import check_writable
 
-    paths = list(expand_paths(files))
-    documents: list[Document] = []
-    failed = False
-    for parsed in parse_paths(paths, input_format, jobs or default_jobs(len(paths))):
-        if isinstance(parsed, CitecheckError):
-            _error(str(parsed))
-            failed = True
-        else:
-            documents.append(parsed)
-    return documents, failed
+    problem = check_writable(output) if output is not None else None
+    if problem is not None:
+        raise InputError(problem)
+
+
+def _read_inputs(
+    arguments: argparse.Namespace,
+    allow_empty: bool,
+    exclude_path: Sequence[str] = (),
+) -> tuple[Inputs, bool]:
+    """Every input read, each error printed; ``False`` when the run must stop (exit 2).
+
+    It stops when an input could not be read, or when there is nothing to
+    check and ``--allow-empty`` was not given: both before any request.
+    """
+    from citecheck.inputs import nothing_to_check, read_inputs
+
+    url_lists = arguments.urls
+    inputs = read_inputs(
+        arguments.files,
+        url_lists,
+        input_format=arguments.input_format,
+        exclude_path=exclude_path,
+    )
+    for error in inputs.errors:
+        _error(error)
+    if inputs.errors:
+        return inputs, False
+    empty = nothing_to_check(inputs, [*arguments.files, *url_lists])
+    if empty is not None and not allow_empty:
+        _error(f"{empty} (--allow-empty accepts this)")
+        return inputs, False
+    return inputs, True
 
 
 def _run_parse(arguments: argparse.Namespace) -> int:
     from citecheck.report.safe import safe_output
 
-    documents, failed = _parse_all(arguments.files, arguments.input_format, arguments.jobs)
+    _check_output(arguments.output)
+    inputs = _read_inputs_keeping_good(arguments)
+    if inputs is None:
+        return EXIT_USAGE
+    documents, failed = inputs
     rendered = _PARSE_RENDERERS[arguments.format](documents)
     _write_output(safe_output(rendered, arguments.format), arguments.output)
     return EXIT_USAGE if failed else EXIT_OK
+
+
+def _read_inputs_keeping_good(
+    arguments: argparse.Namespace,
+) -> tuple[list[Document], bool] | None:
+    """For ``parse``: the documents read and whether one failed (their output is still
+    written); None when there is nothing at all to show and ``--allow-empty`` was not given."""
+    from citecheck.api import default_jobs
+    from citecheck.inputs import document_paths, nothing_found, read_inputs
+
+    jobs = arguments.jobs or default_jobs(
+        sum(1 for _ in document_paths(arguments.files, arguments.exclude_path))
+    )
+    inputs = read_inputs(
+        arguments.files,
+        input_format=arguments.input_format,
+        exclude_path=arguments.exclude_path,
+        jobs=jobs,
+    )
+    for error in inputs.errors:
+        _error(error)
+    empty = nothing_found(inputs, arguments.files)
+    if not inputs.errors and empty is not None and not arguments.allow_empty:
+        _error(f"{empty} (--allow-empty accepts this)")
+        return None
+    return list(inputs.documents), bool(inputs.errors)
+
+
+def _report_format(arguments: argparse.Namespace) -> str:
+    """``--format``, else text for a person at a terminal and JSON for a pipe or a file."""
+    if arguments.format is not None:
+        return str(arguments.format)
+    return "text" if arguments.output is None and sys.stdout.isatty() else "json"
+
+
+def _url_filter(arguments: argparse.Namespace, settings: Settings) -> UrlFilter:
+    from citecheck.urlrules import UrlFilter
+
+    include, exclude = settings.url_patterns()
+    return UrlFilter(include=(*include, *arguments.include), exclude=(*exclude, *arguments.exclude))
 
 
 def _run_verify(arguments: argparse.Namespace) -> int:
     # Imported here so that `citecheck parse` never loads the network stack.
     from citecheck.config import TRUSTED_ONLY, load_settings
     from citecheck.fetch.cassette import Cassette
-    from citecheck.fetch.policy import DEFAULT_USER_AGENT, FetchPolicy
+    from citecheck.fetch.policy import FetchPolicy
     from citecheck.fetch.shards import ShardedExecutor
 
     settings = load_settings(arguments.config)
@@ -386,17 +609,32 @@ def _run_verify(arguments: argparse.Namespace) -> int:
             f"{' and '.join(TRUSTED_ONLY)} are read only from --config FILE, "
             "CITECHECK_CONFIG or flags, never from the checked-out tree (docs/ci.md)"
         )
+    _check_output(arguments.output)
+    if not arguments.files and not arguments.urls:
+        raise InputError("verify needs a document, a directory, - (stdin) or --urls FILE")
     timeout = _first(arguments.timeout, settings.timeout, 15.0)
+    defaults = FetchPolicy()
     policy = FetchPolicy(
         connect_timeout=timeout,
         read_timeout=timeout,
         total_deadline=max(60.0, 4 * timeout),
-        concurrency=_first(arguments.concurrency, settings.concurrency, 16),
-        per_host_concurrency=_first(settings.per_host_concurrency, 2),
-        per_host_delay=_first(settings.per_host_delay, 0.0),
+        max_redirects=_first(
+            arguments.max_redirects, settings.max_redirects, defaults.max_redirects
+        ),
+        retries=_first(arguments.max_retries, settings.max_retries, defaults.retries),
+        backoff_base=_first(arguments.retry_wait, settings.retry_wait, defaults.backoff_base),
+        concurrency=_first(arguments.concurrency, settings.concurrency, defaults.concurrency),
+        per_host_concurrency=_first(
+            arguments.host_concurrency,
+            settings.per_host_concurrency,
+            defaults.per_host_concurrency,
+        ),
+        per_host_delay=_first(
+            arguments.host_delay, settings.per_host_delay, defaults.per_host_delay
+        ),
         allowed_networks=(*settings.allow_network, *arguments.allow_network),
         headers=(*settings.headers, *arguments.header),
-        user_agent=_first(settings.user_agent, DEFAULT_USER_AGENT),
+        user_agent=_first(arguments.user_agent, settings.user_agent, defaults.user_agent),
     )
     cassette = (
         Cassette(
@@ -431,9 +669,19 @@ def _verify_with(
     from citecheck.fetch.cache import CheckCache, default_cache_path
     from citecheck.model import failing_verdicts
     from citecheck.progress import Progress
+    from citecheck.urlrules import Remap
     from citecheck.verify import ArchiveOptions, verify
 
-    documents, failed = _parse_all(arguments.files, arguments.input_format)
+    url_filter = _url_filter(arguments, settings)
+    inputs, go_on = _read_inputs(
+        arguments,
+        allow_empty=_first(arguments.allow_empty, settings.allow_empty, False),
+        exclude_path=(*settings.exclude_path, *arguments.exclude_path),
+    )
+    if not go_on:
+        return EXIT_USAGE
+    documents = inputs.documents
+    format_name = _report_format(arguments)
     max_age = datetime.timedelta(hours=_first(arguments.max_age, settings.max_age_hours, 24.0))
     fail_on = _first(arguments.fail_on, settings.fail_on, DEFAULT_FAIL_ON)
     confirm_dead = _first(arguments.confirm_dead, settings.confirm_dead, 1)
@@ -442,7 +690,15 @@ def _verify_with(
     else:
         cache = CheckCache(arguments.cache or default_cache_path(), max_age=max_age)
     reuse = _load_report(arguments.resume) if arguments.resume else None
-    total = len({url for document in documents for c in document.citations for url in c.urls})
+    total = len(
+        {
+            url
+            for document in documents
+            for c in document.citations
+            for url in c.urls
+            if not url_filter(url)
+        }
+    )
     with cache, Progress(total, quiet=arguments.quiet) as progress:
         try:
             report = verify(
@@ -458,23 +714,23 @@ def _verify_with(
                     compare_drift=arguments.drift,
                     memento_timegates=tuple(arguments.memento_timegate),
                 ),
-                exclude=settings.excludes if settings.exclude else None,
+                exclude=url_filter if url_filter else None,
                 progress=progress,
                 reuse=reuse,
                 executor=executor,
                 support=not arguments.no_support,
+                accept=_first(arguments.accept, settings.accept, frozenset()),
+                remap=Remap((*arguments.remap, *settings.remap)) or None,
             )
         except InterruptedRun as interrupted:
             # Nothing checked is lost: the partial report is written as asked,
             # marked incomplete, and --resume picks it up.
-            _emit(interrupted.report, arguments.format, fail_on, arguments.output, confirm_dead)
+            _emit(interrupted.report, format_name, fail_on, arguments.output, confirm_dead)
             _error(str(interrupted))
             return EXIT_INTERRUPTED
         if arguments.archive_now:
             report = cli_repair.archive_report(arguments, report, policy, cache)
-    _emit(report, arguments.format, fail_on, arguments.output, confirm_dead)
-    if failed:
-        return EXIT_USAGE
+    _emit(report, format_name, fail_on, arguments.output, confirm_dead)
     if failing_verdicts(report, fail_on, confirm_dead):
         return EXIT_FAILED_CHECKS
     return EXIT_OK

@@ -35,8 +35,10 @@ class InterruptedRun(CitecheckError):
     """
 
     def __init__(self, report: Report) -> None:
+        from citecheck.wording import plural
+
         super().__init__(
-            f"interrupted with {len(report.pending)} URL(s) not yet checked; "
+            f"interrupted with {plural(len(report.pending), 'URL')} not yet checked; "
             "the partial report is marked incomplete"
         )
         self.report = report

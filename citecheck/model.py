@@ -144,6 +144,12 @@ class Verdict(enum.StrEnum):
     """Refused by policy before any connection: a non-web scheme or a disallowed address."""
     NO_URL = "no_url"
     """The citation has no URL to check."""
+    EXCLUDED = "excluded"
+    """Not checked on purpose: an exclusion (``--exclude``, ``exclude`` in the configuration,
+    ``.citecheckignore``) matched the URL; the reason names the pattern and where it came from."""
+    PENDING = "pending"
+    """Not checked yet: the run stopped (Ctrl-C, SIGTERM) before this URL was fetched.
+    ``--resume`` with the partial report checks it."""
 
     @property
     def severity(self) -> int:
@@ -157,16 +163,21 @@ class Verdict(enum.StrEnum):
 
 _SEVERITY = {
     Verdict.NO_URL: 0,
-    Verdict.OK: 1,
-    Verdict.BLOCKED: 2,
-    Verdict.ERROR: 3,
-    Verdict.MOVED: 4,
-    Verdict.INACCURATE: 5,
-    Verdict.DRIFTED: 6,
-    Verdict.UNSAFE: 7,
-    Verdict.SOFT_404: 8,
-    Verdict.PARKED: 9,
-    Verdict.DEAD: 10,
+    # Excluded on purpose says less than a check that found the page: a citation with
+    # one excluded and one ok URL is ok.
+    Verdict.EXCLUDED: 1,
+    Verdict.OK: 2,
+    # Not checked yet outranks ok, so a citation half checked is not shown as fine.
+    Verdict.PENDING: 3,
+    Verdict.BLOCKED: 4,
+    Verdict.ERROR: 5,
+    Verdict.MOVED: 6,
+    Verdict.INACCURATE: 7,
+    Verdict.DRIFTED: 8,
+    Verdict.UNSAFE: 9,
+    Verdict.SOFT_404: 10,
+    Verdict.PARKED: 11,
+    Verdict.DEAD: 12,
 }
 
 

@@ -83,3 +83,23 @@ def _fsync_directory(directory: str) -> None:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
+
+
+def check_writable(path: str) -> str | None:
+    """Why a report could not be written to ``path``, in one line naming it; None if it can.
+
+    Asked before a run does any work, so that a mistyped ``-o`` fails at once
+    rather than after every URL was fetched: the target must not be a
+    directory, its directory must exist and be writable (the report is renamed
+    into it), and a device or FIFO must be writable itself.
+    """
+    if os.path.isdir(path):
+        return f"{path}: is a directory, not a file to write the report to"
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        return f"{path}: no such directory {os.path.dirname(path) or directory}"
+    if _streams(path):
+        return None if os.access(path, os.W_OK) else f"{path}: not writable"
+    if not os.access(directory, os.W_OK | os.X_OK):
+        return f"{path}: cannot write in {os.path.dirname(path) or directory}"
+    return None

@@ -18,6 +18,7 @@ from rich.progress import Progress as RichProgress
 from rich.progress import TaskID
 
 from citecheck.model import Check, Verdict
+from citecheck.wording import plural
 
 
 class Progress:
@@ -64,6 +65,8 @@ class Progress:
         verdicts = ", ".join(
             f"{count} {verdict.value}" for verdict, count in self._counts.most_common()
         )
-        return f"citecheck: {checked} URLs checked in {elapsed:.1f} s" + (
-            f": {verdicts}" if verdicts else ""
+        # A URL cited by several notes is checked once: these counts are per URL, the
+        # report's per citation, and the line says so rather than seem to disagree.
+        return f"citecheck: {plural(checked, 'URL')} checked in {elapsed:.1f} s" + (
+            f": {verdicts} (per URL; the report counts citations)" if verdicts else ""
         )

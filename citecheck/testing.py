@@ -53,11 +53,22 @@ class _Host:
     thread: threading.Thread | None = None
     hits: dict[str, int] = attrs.Factory(dict)
     lock: threading.Lock = attrs.Factory(threading.Lock)
+    log: list[Request] = attrs.Factory(list)
 
-    def count(self, path: str) -> int:
+    def count(self, path: str, headers: Mapping[str, str] | None = None) -> int:
         with self.lock:
             self.hits[path] = self.hits.get(path, 0) + 1
+            self.log.append(Request(time.monotonic(), path, dict(headers or {})))
             return self.hits[path]
+
+
+@attrs.frozen
+class Request:
+    """A request a stand-in host received: when (``time.monotonic``), the path, the headers."""
+
+    at: float
+    path: str
+    headers: Mapping[str, str]
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -88,7 +99,7 @@ def _handler_for(host: _Host) -> type[BaseHTTPRequestHandler]:
 
         def _answer(self, *, send_body: bool) -> None:
             path = self.path
-            attempt = host.count(path)
+            attempt = host.count(path, dict(self.headers.items()))
             route = host.routes.get(path) or host.routes.get(path.split("?", 1)[0]) or host.fallback
             if route is None:
                 route = Route(status=404, body=b"<html><title>404 Not Found</title></html>")
@@ -185,6 +196,12 @@ class StandinWeb:
         host = self._hosts[name]
         with host.lock:
             return dict(host.hits)
+
+    def requests(self, name: str) -> list[Request]:
+        """Every request host ``name`` received, in order: time, path and headers."""
+        host = self._hosts[name]
+        with host.lock:
+            return list(host.log)
 
     def substitute(self, template: str) -> str:
         """Replace ``{name}`` in ``template`` with each host's base URL."""

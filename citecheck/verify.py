@@ -22,7 +22,7 @@ import hashlib
 import os
 import re
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Executor
 
 import attrs
@@ -64,6 +64,7 @@ from citecheck.model import (
     Verdict,
 )
 from citecheck.model import failing_verdicts as failing_verdicts  # moved; re-exported
+from citecheck.urlrules import Remap, accept_status
 
 DocumentSource = Document | str | os.PathLike[str]
 
@@ -167,15 +168,16 @@ def citation_context(citation: Citation, document: Document) -> CitationContext:
     )
 
 
-def shaping_key(policy: FetchPolicy, probe: bool) -> str:
+def shaping_key(policy: FetchPolicy, probe: bool, remap: Remap | None = None) -> str:
     """What, besides the page, shaped a URL's classification: the key its cached fetch is kept by.
 
     citecheck's version (the classifier's rules change between releases), the
-    soft-404 probe, and the request settings a server answers differently to
-    (user agent, headers, size cap, redirect limit). Headers may carry
-    credentials, so the key is a digest.
+    soft-404 probe, the request settings a server answers differently to
+    (user agent, headers, size cap, redirect limit), and the ``--remap`` rules
+    that chose where the URL was fetched from. Headers may carry credentials,
+    so the key is a digest.
     """
-    parts = (
+    parts: tuple[str, ...] = (
         __version__,
         f"probe={probe}",
         policy.user_agent,
@@ -183,6 +185,8 @@ def shaping_key(policy: FetchPolicy, probe: bool) -> str:
         str(policy.max_bytes),
         str(policy.max_redirects),
     )
+    if remap:
+        parts = (*parts, f"remap={remap.key()}")
     digest = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
     return f"citecheck {__version__} {digest[:16]}"
 
@@ -381,7 +385,11 @@ class _UrlChecker:
         contexts: Mapping[str, tuple[CitationContext, ...]],
         archive: _Archives | None,
         support: bool = True,
+        remap: Remap | None = None,
+        accept: Collection[int] = (),
     ) -> None:
+        self._remap = remap or Remap()
+        self._accept = frozenset(accept)
         self._fetcher = fetcher
         self._support = support
         self._cache = cache
@@ -389,7 +397,7 @@ class _UrlChecker:
         self._now = now
         self._contexts = contexts
         self._archive = archive
-        self._shaped_by = shaping_key(fetcher.policy, probe)
+        self._shaped_by = shaping_key(fetcher.policy, probe, self._remap)
         self._new_probe_memo()
 
     def _new_probe_memo(self) -> None:
@@ -433,11 +441,20 @@ class _UrlChecker:
     def __call__(self, url: str) -> tuple[Check, ...]:
         # verify() has served every fresh check from the cache before the run
         # (cached()), so what reaches here is fetched.
-        result = self._fetcher.fetch(url)
+        fetched = self._remap(url)
+        result = self._fetcher.fetch(fetched)
         probe_result = None
         if self._probe and needs_probe(result):
             probe_result = self._probe_once(probe_target(result))
         check = check_from_fetch(result, probe_result)
+        if fetched != url:
+            # The report keeps the cited URL; the evidence (http.final_url) is the fetched one.
+            check = attrs.evolve(
+                check,
+                url=url,
+                reason=f"{check.reason} (Fetched as {fetched}, rewritten by --remap.)",
+                signals=(*check.signals, "remapped"),
+            )
         live = self._extract(url, check, result)
         if self._cache is not None:
             self._cache.record(check, page=live, shaped_by=self._shaped_by)
@@ -472,6 +489,8 @@ class _UrlChecker:
         return extract_page(result.text, result.final_url, main_text=self._wants_main_text(url))
 
     def _judge_all(self, url: str, check: Check, live: ExtractedPage | None) -> tuple[Check, ...]:
+        # An accepted status (--accept) is ok before any judgement: no archive is looked for.
+        check = accept_status(check, self._accept)
         contexts = self.contexts(url)
         # The page is cut into sentences once, for every claim of every citation of it.
         sentences = (
@@ -729,11 +748,13 @@ _ReuseKey = tuple[str, str, str]
 def _reusable(report: Report | None) -> dict[_ReuseKey, Check]:
     if report is None:
         return {}
+    # Pending and excluded checks saw no page: this run decides them afresh.
     return {
         (document.document.source, result.citation.id, check.url): check
         for document in report.documents
         for result in document.citations
         for check in result.checks
+        if check.verdict not in (Verdict.PENDING, Verdict.EXCLUDED)
     }
 
 
@@ -747,12 +768,14 @@ def verify(
     probe_soft_404: bool = True,
     cassette: Cassette | None = None,
     archive: ArchiveOptions | None = DEFAULT_ARCHIVE,
-    exclude: Callable[[str], bool] | None = None,
+    exclude: Callable[[str], bool | str | None] | None = None,
     progress: Callable[[Check], None] | None = None,
     reuse: Report | None = None,
     now: Callable[[], datetime.datetime] = _utcnow,
     processes: int = 1,
     support: bool = True,
+    accept: Collection[int] = (),
+    remap: Remap | None = None,
 ) -> Report:
     """Check every URL cited by the given documents (parsed or paths).
 
@@ -762,9 +785,14 @@ def verify(
     access date. Network failures are verdicts, never exceptions; an
     unreadable document raises :class:`citecheck.InputError`. With a
     ``cassette``, every HTTP exchange is recorded to it or replayed from it.
-    URLs for which ``exclude`` is true are neither fetched nor listed among the
-    checks; ``progress`` is called once per URL as it completes, with the worst
-    of its citations' checks.
+    URLs for which ``exclude`` returns something true are not fetched: their
+    checks are ``excluded``, with the string it returned as the reason (a
+    :class:`citecheck.urlrules.UrlFilter` names the pattern). ``progress`` is
+    called once per URL as it completes, with the worst of its citations'
+    checks. ``accept`` holds status codes counted as ``ok`` rather than
+    ``dead``, ``blocked`` or ``error`` (``--accept``); ``remap`` rewrites a URL
+    before it is fetched (``--remap``, a :class:`citecheck.urlrules.Remap`),
+    the check keeping the cited URL.
 
     ``archive`` defaults to the command line's lookups (:data:`DEFAULT_ARCHIVE`,
     the Wayback Machine): dead, soft-404 and parked URLs get the archived copy
@@ -790,18 +818,27 @@ def verify(
 
     Ctrl-C (KeyboardInterrupt) during the run raises
     :class:`citecheck.errors.InterruptedRun` carrying a partial report of every
-    check that finished, marked incomplete, with the URLs still pending.
+    check that finished, marked incomplete, with the URLs still pending (their
+    checks are ``pending``).
     """
     if isinstance(sources, Document | str | os.PathLike):
         sources = [sources]
     documents = [_load(source) for source in sources]
     policy = policy or FetchPolicy()
+    excluded: dict[str, str] = {}
+    if exclude is not None:
+        for document in documents:
+            for citation in document.citations:
+                for url in citation.urls:
+                    why = exclude(url) if url not in excluded else None
+                    if why:
+                        excluded[url] = why if isinstance(why, str) else _EXCLUDED
     urls = [
         url
         for document in documents
         for citation in document.citations
         for url in citation.urls
-        if exclude is None or not exclude(url)
+        if url not in excluded
     ]
     if processes < 1:
         raise ValueError(f"processes must be at least 1, got {processes}")
@@ -829,7 +866,17 @@ def verify(
                 fetcher.with_policy(attrs.evolve(policy, retries=0))
             )
             archive_parts = _Archives(archive_fetcher, archive, spread, cache, now)
-        checker = _UrlChecker(fetcher, cache, probe_soft_404, now, contexts, archive_parts, support)
+        checker = _UrlChecker(
+            fetcher,
+            cache,
+            probe_soft_404,
+            now,
+            contexts,
+            archive_parts,
+            support,
+            remap,
+            accept,
+        )
         judged: dict[_CheckKey, Check] = {}
         finished: set[str] = set()
 
@@ -840,8 +887,8 @@ def verify(
             if progress is not None and checks:
                 progress(max(checks, key=lambda check: check.verdict.severity))
 
-        def result_of(document: Document) -> DocumentResult:
-            return _document_result(document, judged, reused)
+        def result_of(document: Document, pending: str | None = None) -> DocumentResult:
+            return _document_result(document, judged, reused, excluded, pending)
 
         for url in dict.fromkeys(urls):
             if _all_reused(url, documents, reused):
@@ -878,7 +925,7 @@ def verify(
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
             partial = Report(
-                documents=tuple(result_of(document) for document in documents),
+                documents=tuple(result_of(document, _PENDING) for document in documents),
                 generated_at=now(),
                 incomplete=True,
                 pending=tuple(dict.fromkeys(url for url in urls if url not in finished)),
@@ -913,15 +960,32 @@ def _reused_check(
     )
 
 
+_EXCLUDED = "Excluded from checking: not fetched."
+_PENDING = (
+    "Not checked: the run stopped before this URL was fetched; "
+    "run again with --resume REPORT.json to check it."
+)
+
+
 def _document_result(
-    document: Document, judged: Mapping[_CheckKey, Check], reused: Mapping[_ReuseKey, Check]
+    document: Document,
+    judged: Mapping[_CheckKey, Check],
+    reused: Mapping[_ReuseKey, Check],
+    excluded: Mapping[str, str],
+    pending: str | None = None,
 ) -> DocumentResult:
+    """The citations' checks; an excluded URL gets an ``excluded`` check, and in an
+    interrupted run (``pending`` is the reason) a URL not reached a ``pending`` one."""
     results = []
     for citation in document.citations:
         context = citation_context(citation, document)
         checks = []
         for url in citation.urls:
             check = judged.get((url, context)) or reused.get((document.source, citation.id, url))
+            if check is None and url in excluded:
+                check = Check(url=url, verdict=Verdict.EXCLUDED, reason=excluded[url])
+            elif check is None and pending is not None:
+                check = Check(url=url, verdict=Verdict.PENDING, reason=pending)
             if check is not None:
                 checks.append(check)
         results.append(CitationResult(citation=citation, checks=tuple(checks)))

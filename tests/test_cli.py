@@ -106,7 +106,7 @@ class TestBadInput:
         """Empty, cp1251 and UTF-16 documents parse to a correct result."""
         path = tmp_path / "doc.txt"
         path.write_bytes(content)
-        result = _run("parse", str(path))
+        result = _run("parse", "--allow-empty", str(path))
         assert result.returncode == 0, result.stderr
         (document,) = json.loads(result.stdout)["documents"]
         if b"Title" in content.replace(b"\x00", b""):

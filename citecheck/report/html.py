@@ -37,6 +37,7 @@ from citecheck.model import (
     Verdict,
 )
 from citecheck.report.marks import marked_pieces
+from citecheck.wording import plural
 
 # C0 controls (but tab and newline), DEL and non-characters become U+FFFD.
 _CONTROLS = dict.fromkeys(
@@ -44,7 +45,7 @@ _CONTROLS = dict.fromkeys(
 )
 
 _BY_SEVERITY = tuple(sorted(Verdict, key=lambda verdict: -verdict.severity))
-_QUIET = frozenset({Verdict.OK, Verdict.NO_URL})
+_QUIET = frozenset({Verdict.OK, Verdict.NO_URL, Verdict.EXCLUDED})
 
 # Colours chosen to be told apart in print and by most colour-blind readers:
 # failures warm, inconclusive grey-blue, success green.
@@ -60,6 +61,8 @@ _COLOURS = {
     Verdict.BLOCKED: "#546e7a",
     Verdict.OK: "#2e7d32",
     Verdict.NO_URL: "#9e9e9e",
+    Verdict.EXCLUDED: "#9e9e9e",
+    Verdict.PENDING: "#78909c",
 }
 
 _STYLE = (
@@ -245,10 +248,6 @@ def _status(status: int | None) -> str:
         return str(status)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
-
-
 def _chart(counts: Mapping[Verdict, int]) -> str:
     """A horizontal bar per verdict, worst first, with its count; zero rows stay in
     place so that reports are comparable at a glance."""
@@ -405,7 +404,7 @@ def _support(item: ClaimSupport) -> str:
     if len(live.evidence) > 1:
         more = "".join(_sentence(sentence) for sentence in live.evidence[1:])
         parts.append(
-            f"<details><summary>{_plural(len(live.evidence) - 1, 'more sentence')}</summary>"
+            f"<details><summary>{plural(len(live.evidence) - 1, 'more sentence')}</summary>"
             f"{more}</details>"
         )
     then = item.snapshot
@@ -456,7 +455,7 @@ def _check(check: Check, several: bool) -> str:
         since = _utc(check.dead_since) or "an unknown date"
         rows.append(
             f'<dt>Dead since</dt><dd class="warn">{_e(since)} '
-            f"({_plural(check.dead_checks, 'check')})</dd>"
+            f"({plural(check.dead_checks, 'check')})</dd>"
         )
     checked = _utc(check.fetched_at)
     if checked:
@@ -546,7 +545,7 @@ def _document(index: int, result: DocumentResult) -> str:
     meta = [f'<span class="source">{_e(document.source)}</span>'] if document.title else []
     if document.published is not None:
         meta.append(f"published {document.published.isoformat()}")
-    meta.append(_plural(len(result.citations), "citation"))
+    meta.append(plural(len(result.citations), "citation"))
     warnings = "".join(
         f'<p class="warn">Warning: {_e(warning)}</p>' for warning in document.warnings
     )
@@ -565,9 +564,12 @@ def render_html(report: Report) -> str:
     counts = report.summary()
     total = sum(counts.values())
     problems = sum(count for verdict, count in counts.items() if verdict not in _QUIET)
-    title = f"citecheck report: {problems} of {_plural(total, 'citation')} need attention"
+    title = (
+        f"citecheck report: {problems} of {plural(total, 'citation')} "
+        f"{'needs' if problems == 1 else 'need'} attention"
+    )
     generated = _utc(report.generated_at)
-    meta = [_plural(len(report.documents), "document"), _plural(total, "citation")]
+    meta = [plural(len(report.documents), "document"), plural(total, "citation")]
     if generated:
         meta.insert(0, f"Checked {generated}")
     documents = "".join(
@@ -585,7 +587,7 @@ def render_html(report: Report) -> str:
         f'<p class="meta">{_e(" · ".join(meta))}</p></header>\n<main>\n'
         '<section class="summary-section" aria-labelledby="summary"><h2 id="summary">Summary</h2>'
         f'<div class="summary">{_chart(counts)}'
-        f'<p class="totals"><strong>{problems}</strong>of {_plural(total, "citation")} '
+        f'<p class="totals"><strong>{problems}</strong>of {plural(total, "citation")} '
         "need attention</p></div>"
         f"{_filters(counts)}</section>\n{documents}\n</main>\n"
         f'<footer class="muted">Made by citecheck {_e(__version__)}.</footer>\n</div>\n'

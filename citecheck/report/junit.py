@@ -5,8 +5,9 @@ JUnit files natively, so each cited URL becomes a test case: one test suite
 per document (``classname`` is the document), a ``<failure>`` for the
 ``--fail-on`` verdicts (a ``dead`` one only once ``--confirm-dead`` checks
 agree, as for the exit code), and a ``<skipped>`` for a citation without a URL,
-which has nothing to test. Other verdicts pass, with the verdict and reason
-in ``<system-out>`` so the CI page still shows them.
+an excluded URL and a URL the run did not reach (``pending``), which test
+nothing. Other verdicts pass, with the verdict and reason in ``<system-out>``
+so the CI page still shows them.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from citecheck.model import (
     is_failure,
 )
 from citecheck.report.sarif import NO_URL_REASON, printable
+
+_NOT_TESTED = frozenset({Verdict.EXCLUDED, Verdict.PENDING})
+"""Checks that tested nothing: excluded on purpose, or not reached before the run stopped."""
 
 
 @attrs.define
@@ -107,8 +111,8 @@ def _testcase(
         )
         failure.text = _details(result, check)
         counts.failures = 1
-    elif check is None:
-        ET.SubElement(case, "skipped", {"message": NO_URL_REASON})
+    elif check is None or check.verdict in _NOT_TESTED:
+        ET.SubElement(case, "skipped", {"message": printable(reason)})
         counts.skipped = 1
     else:
         ET.SubElement(case, "system-out").text = _details(result, check)

@@ -24,9 +24,11 @@ from citecheck.model import (
     SupportVerdict,
     Verdict,
 )
+from citecheck.report.advice import next_step, repeats, replacement
 from citecheck.report.marks import marked_pieces
+from citecheck.wording import plural
 
-_QUIET = frozenset({Verdict.OK, Verdict.NO_URL})
+_QUIET = frozenset({Verdict.OK, Verdict.NO_URL, Verdict.EXCLUDED})
 """Verdicts that need no action, folded away below the problems."""
 
 # C0 controls (but tab and newline), DEL and the XML/Unicode non-characters turn
@@ -39,8 +41,9 @@ _CONTROLS = dict.fromkeys(
 # emphasis, code, links, raw HTML, cell borders, strikethrough, entities, maths.
 _ESCAPED = frozenset("\\`*_[]<>|~&!$")
 
-_COLUMNS = ("Document", "Note", "Verdict", "Reason", "URL", "Archive")
-"""Every column; Document only with several documents, Archive only when there is one."""
+_COLUMNS = ("Document", "Note", "Cited", "Verdict", "Reason", "URL", "Replacement", "Next step")
+"""Every column; Document only with several documents, Cited only when a citation gives a title
+or an access date, Replacement and Next step only when a row has one."""
 
 
 def _printable(text: str) -> str:
@@ -96,25 +99,40 @@ def link(text: str, url: str) -> str:
     return f"[{_escape_link_text(text)}](<{_destination(url)}>)"
 
 
-def _has_archive(result: CitationResult) -> bool:
-    return any(
-        check.archive is not None or check.archive_status is not None for check in result.checks
-    )
-
-
-def _archive_text(check: Check) -> str:
-    """The replacement link, else what became of the lookup: ``none``, ``unreachable``, …"""
+def _replacement_text(check: Check) -> str:
+    """The link to cite instead, else what became of the archive lookup and why."""
     if check.archive is not None:
         # Dated like Wikipedia's "Archived from the original on 14 April 2023".
         return link(f"archived {check.archive.timestamp:%Y-%m-%d}", check.archive.url)
+    found = replacement(check)
+    if found is not None:
+        return link(found[1], found[1])
     status = check.archive_status
     if status is None:
         return ""
     return f"{status.state.value}: {escape_cell(status.reason)}"
 
 
-def _archive_cell(checks: Iterable[Check]) -> str:
-    return "<br>".join(text for text in map(_archive_text, checks) if text)
+def _replacement_cell(checks: Iterable[Check]) -> str:
+    return "<br>".join(text for text in map(_replacement_text, checks) if text)
+
+
+def _step_cell(checks: Iterable[Check]) -> str:
+    return "<br>".join(escape_cell(step) for step in dict.fromkeys(map(next_step, checks)) if step)
+
+
+def _cited(result: CitationResult, document: DocumentResult) -> str:
+    """The cited title and access date, so a reader can tell which source a row is."""
+    citation = result.citation
+    parts = []
+    if citation.title:
+        parts.append(f"“{escape_cell(citation.title)}”")
+    again = repeats(citation, document.document)
+    if again is not None:
+        parts.append(f"ibid. ({escape_cell(again)})")
+    if citation.accessed:
+        parts.append(f"accessed {citation.accessed.isoformat()}")
+    return ", ".join(parts)
 
 
 def _note(result: CitationResult) -> str:
@@ -197,7 +215,7 @@ def _capped(rows: list[str]) -> list[str]:
     return [
         *rows[:MAX_SUPPORT_ROWS],
         "",
-        f"… and {_plural(rest, 'more claim')}: the HTML and JSON reports list every one.",
+        f"… and {plural(rest, 'more claim')}: the HTML and JSON reports list every one.",
     ]
 
 
@@ -220,7 +238,7 @@ def _support_section(report: Report) -> list[str]:
     if doubtful:
         lines += [*head, *_capped(doubtful), ""]
     if supported:
-        lines += ["<details>", f"<summary>{_plural(len(supported), 'claim')} supported</summary>"]
+        lines += ["<details>", f"<summary>{plural(len(supported), 'claim')} supported</summary>"]
         lines += ["", *head, *_capped(supported), "", "</details>", ""]
     return lines
 
@@ -242,26 +260,31 @@ def _row(document: DocumentResult, result: CitationResult, columns: tuple[str, .
     cells = {
         "Document": escape_cell(document.document.source),
         "Note": escape_cell(note),
+        "Cited": _cited(result, document),
         "Verdict": verdict if result.verdict in _QUIET else f"**{verdict}**",
         "Reason": reasons,
         "URL": urls,
-        "Archive": _archive_cell(checks),
+        "Replacement": _replacement_cell(checks),
+        "Next step": _step_cell(checks),
     }
     return "| " + " | ".join(cells[column] for column in columns) + " |"
 
 
-def _table(
-    pairs: list[tuple[DocumentResult, CitationResult]], columns: tuple[str, ...]
-) -> list[str]:
+def _table(pairs: list[tuple[DocumentResult, CitationResult]], several: bool) -> list[str]:
+    """One row per citation, with the columns some row of this table fills."""
+    results = [result for _, result in pairs]
+    shown = {
+        "Document": several,
+        "Cited": any(_cited(result, document) for document, result in pairs),
+        "Replacement": any(_replacement_cell(result.checks) for result in results),
+        "Next step": any(_step_cell(result.checks) for result in results),
+    }
+    columns = tuple(column for column in _COLUMNS if shown.get(column, True))
     return [
         "| " + " | ".join(columns) + " |",
         "|" + "|".join("---" for _ in columns) + "|",
         *(_row(document, result, columns) for document, result in pairs),
     ]
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 def _when(value: datetime.datetime | None) -> str:
@@ -293,21 +316,23 @@ def render_markdown(report: Report) -> str:
     quiet.sort(key=lambda pair: -pair[1].verdict.severity)
 
     heading = (
-        f"## citecheck: {len(problems)} of {_plural(total, 'citation')} need attention"
+        f"## citecheck: {len(problems)} of {plural(total, 'citation')} "
+        f"{'needs' if len(problems) == 1 else 'need'} attention"
         if problems
-        else f"## citecheck: no problems in {_plural(total, 'citation')}"
+        else f"## citecheck: no problems in {plural(total, 'citation')}"
     )
-    columns = tuple(
-        column
-        for column in _COLUMNS
-        if (column != "Document" or len(report.documents) > 1)
-        and (column != "Archive" or any(_has_archive(result) for _, result in problems + quiet))
-    )
+    several = len(report.documents) > 1
     if len(report.documents) == 1:
         about = escape_cell(report.documents[0].document.source)
     else:
-        about = _plural(len(report.documents), "document")
+        about = plural(len(report.documents), "document")
     lines = [heading, "", f"{about}{_when(report.generated_at)}.", ""]
+    if report.incomplete:
+        lines += [
+            f"**Incomplete:** the run stopped with {plural(len(report.pending), 'URL')} not "
+            "checked (`pending`); `citecheck verify --resume` with the JSON report finishes it.",
+            "",
+        ]
     if total:
         lines += ["| Verdict | Citations |", "|---|---:|"]
         for verdict in sorted(Verdict, key=lambda verdict: -verdict.severity):
@@ -316,16 +341,18 @@ def render_markdown(report: Report) -> str:
         lines += [f"| **total** | **{total}** |", ""]
     if problems:
         lines += ["### Needs attention", ""]
-        lines += _table(problems, columns)
+        lines += _table(problems, several)
         lines.append("")
     if quiet:
         ok = counts[Verdict.OK]
         parts = [f"{ok} ok"] if ok else []
+        if counts[Verdict.EXCLUDED]:
+            parts.append(f"{counts[Verdict.EXCLUDED]} excluded")
         if counts[Verdict.NO_URL]:
             parts.append(f"{counts[Verdict.NO_URL]} without a URL")
         # GitHub needs the blank lines around a table inside <details>.
         lines += ["<details>", f"<summary>{', '.join(parts)}</summary>", ""]
-        lines += _table(quiet, columns)
+        lines += _table(quiet, several)
         lines += ["", "</details>", ""]
     lines += _support_section(report)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -31,8 +31,8 @@ SARIF_SCHEMA = (
 INFORMATION_URI = DOCUMENTATION_URL
 """The project's documentation address (citecheck._version; pyproject's [project.urls])."""
 
-_INCONCLUSIVE = frozenset({Verdict.BLOCKED, Verdict.ERROR})
-_QUIET = frozenset({Verdict.OK, Verdict.NO_URL})
+_INCONCLUSIVE = frozenset({Verdict.BLOCKED, Verdict.ERROR, Verdict.PENDING})
+_QUIET = frozenset({Verdict.OK, Verdict.NO_URL, Verdict.EXCLUDED})
 
 _CONTROLS = dict.fromkeys(
     [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xFFFE, 0xFFFF], "\ufffd"
@@ -99,6 +99,16 @@ _RULES: dict[Verdict, tuple[str, str, str]] = {
         "NoUrl",
         "The citation has no URL.",
         "The citation gives no URL to check, such as a printed book.",
+    ),
+    Verdict.EXCLUDED: (
+        "UrlExcluded",
+        "The cited URL was excluded from checking.",
+        "An exclusion (--exclude, the configuration's exclude, .citecheckignore) matched the URL.",
+    ),
+    Verdict.PENDING: (
+        "CheckPending",
+        "The cited URL was not checked yet.",
+        "The run stopped before this URL was fetched: run again with --resume.",
     ),
 }
 

@@ -1,10 +1,28 @@
-"""Render parsed documents as plain text for a person at a terminal."""
+"""Render documents and reports as plain text for a person at a terminal.
+
+A verify report read on its own (a CI log, an e-mail) must say which source is
+which and what to do: each citation's label, cited title and access date, its
+verdict, and per URL the reason, the replacement link and the next step,
+worst first.
+"""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 
-from citecheck.model import Check, Citation, Document, PageSupport, Report, SnapshotEvidence
+from citecheck.model import (
+    Check,
+    Citation,
+    CitationKind,
+    Document,
+    PageSupport,
+    Report,
+    SnapshotEvidence,
+    Verdict,
+)
+from citecheck.report.advice import next_step, repeats, replacement
+from citecheck.wording import plural
 
 
 def _citation_lines(citation: Citation) -> list[str]:
@@ -35,7 +53,7 @@ def render_text(documents: Sequence[Document]) -> str:
     """One block per document, one indented entry per citation."""
     lines: list[str] = []
     for document in documents:
-        lines.append(f"{document.source}: {len(document.citations)} citations")
+        lines.append(f"{document.source}: {plural(len(document.citations), 'citation')}")
         if document.title:
             lines.append(f"  title: {document.title}")
         if document.published:
@@ -81,35 +99,95 @@ def _support_lines(check: Check) -> list[str]:
     return lines
 
 
-def render_report_text(report: Report) -> str:
-    """Each citation's verdict and, per URL, the reason; then the counts."""
-    lines: list[str] = []
-    for document in report.documents:
-        lines.append(f"{document.document.source}: {len(document.citations)} citations")
-        for result in document.citations:
-            citation = result.citation
-            where = f" (line {citation.line})" if citation.line is not None else ""
-            lines.append(
-                f"  {result.verdict.value:9} {citation.kind.value} {citation.label}{where}"
-            )
-            for check in result.checks:
-                lines.append(f"    {check.verdict.value:9} {check.url}")
-                lines.append(f"              {check.reason}")
-                if check.archive is not None:
-                    when = check.archive.timestamp.date().isoformat()
-                    lines.append(f"              archived copy ({when}): {check.archive.url}")
-                if check.archive_status is not None:
-                    status = check.archive_status
-                    lines.append(f"              archive: {status.state.value}: {status.reason}")
-                if check.snapshot is not None:
-                    lines.append(f"              {_then(check.snapshot)}")
-                lines.extend(f"              {line}" for line in _support_lines(check))
-                if check.dead_checks > 1 and check.dead_since is not None:
-                    since = check.dead_since.date().isoformat()
-                    lines.append(f"              dead since {since} ({check.dead_checks} checks)")
-        lines.append("")
-    counts = ", ".join(
-        f"{count} {verdict.value}" for verdict, count in report.summary().items() if count
+def _label(citation: Citation) -> str:
+    """``note 3``, ``parenthetical Radio Free Europe…``, ``inline 2``: how to find it."""
+    kind = "note" if citation.kind is CitationKind.FOOTNOTE else citation.kind.value
+    return f"{kind} {citation.label}"
+
+
+def _cited(citation: Citation, document: Document) -> str:
+    """The cited title and access date, as the article gives them."""
+    parts = []
+    if citation.title:
+        parts.append(f"“{citation.title}”")
+    again = repeats(citation, document)
+    if again is not None:
+        parts.append(f"ibid. ({again})")
+    if citation.accessed:
+        parts.append(f"accessed {citation.accessed.isoformat()}")
+    if citation.line is not None:
+        parts.append(f"line {citation.line}")
+    return ", ".join(parts)
+
+
+def _check_lines(check: Check) -> list[str]:
+    lines = [f"{check.verdict.value:9} {check.url}", f"          {check.reason}"]
+    found = replacement(check)
+    if found is not None:
+        what, url = found
+        lines.append(f"          replacement ({what}): {url}")
+    elif check.archive_status is not None:
+        # What became of the archive lookup, and so why there is no replacement link.
+        status = check.archive_status
+        lines.append(f"          archive: {status.state.value}: {status.reason}")
+    step = next_step(check)
+    if step:
+        lines.append(f"          next step: {step}")
+    if check.snapshot is not None:
+        lines.append(f"          {_then(check.snapshot)}")
+    lines.extend(f"          {line}" for line in _support_lines(check))
+    if check.dead_checks > 1 and check.dead_since is not None:
+        since = check.dead_since.date().isoformat()
+        lines.append(f"          dead since {since} ({check.dead_checks} checks)")
+    return lines
+
+
+def _counts(report: Report) -> str:
+    counts = report.summary()
+    total = sum(counts.values())
+    verdicts = ", ".join(
+        f"{counts[verdict]} {verdict.value}"
+        for verdict in sorted(Verdict, key=lambda verdict: -verdict.severity)
+        if counts[verdict]
     )
-    lines.append(f"summary: {counts or 'no citations'}")
+    return plural(total, "citation") + (f": {verdicts}" if verdicts else "")
+
+
+def render_report_text(report: Report) -> str:
+    """Each citation, worst first within its document: label, cited title and access date,
+    verdict; per URL the reason, the replacement link and the next step; then the counts."""
+    lines: list[str] = []
+    when = ""
+    if report.generated_at is not None:
+        generated = report.generated_at
+        if generated.tzinfo is not None:
+            generated = generated.astimezone(datetime.UTC)
+        when = f", checked {generated:%Y-%m-%d %H:%M} UTC"
+    where = (
+        report.documents[0].document.source
+        if len(report.documents) == 1
+        else plural(len(report.documents), "document")
+    )
+    lines.append(f"citecheck: {where}{when}: {_counts(report)}")
+    if report.incomplete:
+        lines.append(
+            f"incomplete: the run stopped with {plural(len(report.pending), 'URL')} not checked "
+            "(pending); --resume finishes it"
+        )
+    lines.append("")
+    for document in report.documents:
+        lines.append(f"{document.document.source}: {plural(len(document.citations), 'citation')}")
+        # Worst first; a stable sort keeps the article's order within a verdict.
+        ordered = sorted(document.citations, key=lambda result: -result.verdict.severity)
+        for result in ordered:
+            citation = result.citation
+            cited = _cited(citation, document.document)
+            head = f"  {result.verdict.value:9} {_label(citation)}"
+            lines.append(f"{head}: {cited}" if cited else head)
+            if not result.checks:
+                lines.append("    no URL to check")
+            for check in result.checks:
+                lines.extend(f"    {line}" for line in _check_lines(check))
+        lines.append("")
+    lines.append(f"summary: {_counts(report)}")
     return "\n".join(lines) + "\n"

@@ -91,7 +91,13 @@ def read_source(path: str | os.PathLike[str], input_format: str | None = None) -
         raise InputError(f"unknown input format {input_format!r}; formats are {', '.join(FORMATS)}")
     from citecheck.sources.text import read_document_bytes
 
-    data = read_document_bytes(name)
+    return read_source_bytes(read_document_bytes(name), name, input_format)
+
+
+def read_source_bytes(data: bytes, name: str, input_format: str | None = None) -> SourceDocument:
+    """Read a document given as bytes (standard input), its format named or sniffed."""
+    if input_format is not None and input_format not in READERS:
+        raise InputError(f"unknown input format {input_format!r}; formats are {', '.join(FORMATS)}")
     return READERS[input_format or detect_format(name, data[:4096])](data, name)
 
 

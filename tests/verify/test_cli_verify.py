@@ -186,7 +186,7 @@ class TestExitCodes:
         path = _article(tmp_path, web.base("site") + "/dead")
         result = _verify("--allow-network", "127.0.0.1/32", "--format", "text", str(path))
         assert "dead" in result.stdout and "/dead" in result.stdout
-        assert "summary: 1 dead" in result.stdout
+        assert "summary: 1 citation: 1 dead" in result.stdout
 
 
 class TestLimits:
@@ -265,7 +265,7 @@ class TestSettingsAndOutput:
         assert flag.returncode == 0, flag.stderr
 
     def test_config_excludes(self, web: StandinWeb, tmp_path: Path) -> None:
-        """Excluded URLs are not fetched."""
+        """Excluded URLs are not fetched, and are reported excluded with the pattern."""
         path = _article(tmp_path, web.base("site") + "/dead")
         (tmp_path / "citecheck.toml").write_text('exclude = ["/dead$"]\n', encoding="utf-8")
         before = web.hits("site").get("/dead", 0)
@@ -278,7 +278,9 @@ class TestSettingsAndOutput:
         )
         assert result.returncode == 0, result.stderr
         assert web.hits("site").get("/dead", 0) == before
-        assert json.loads(result.stdout)["documents"][0]["citations"][0]["checks"] == []
+        (check,) = json.loads(result.stdout)["documents"][0]["citations"][0]["checks"]
+        assert check["verdict"] == "excluded"
+        assert "exclude in citecheck.toml '/dead$'" in check["reason"]
 
     def test_summary_line_and_quiet(self, web: StandinWeb, tmp_path: Path) -> None:
         """Without a terminal, one summary line on stderr; --quiet prints nothing."""
@@ -286,5 +288,10 @@ class TestSettingsAndOutput:
         loud = _verify("--allow-network", "127.0.0.1/32", str(path))
         assert loud.stderr.startswith("citecheck: 2 URLs checked in ")
         assert "1 ok" in loud.stderr and "1 dead" in loud.stderr
+        assert "(per URL; the report counts citations)" in loud.stderr
+        one = _verify(
+            "--allow-network", "127.0.0.1/32", str(_article(tmp_path, web.base("site") + "/live"))
+        )
+        assert one.stderr.startswith("citecheck: 1 URL checked in ")
         quiet = _verify("--allow-network", "127.0.0.1/32", "--quiet", str(path))
         assert quiet.stderr == ""

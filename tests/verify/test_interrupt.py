@@ -61,7 +61,12 @@ def test_interrupt_then_resume(web: StandinWeb, tmp_path: Path, stop: signal.Sig
     article, urls = _article(web, tmp_path)
     partial_path = tmp_path / "partial.json"
     process = subprocess.Popen(
-        _command(article, partial_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        _command(article, partial_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        # An ignored SIGINT in the test process (left by an earlier test's Dask cluster or
+        # worker pool) would be inherited across exec: the child gets Ctrl-C's default.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     while sum(_cited_hits(web, url) for url in urls) < 8 and time.monotonic() < deadline:
@@ -73,13 +78,17 @@ def test_interrupt_then_resume(web: StandinWeb, tmp_path: Path, stop: signal.Sig
 
     partial = json.loads(partial_path.read_text(encoding="utf-8"))
     assert partial["incomplete"] is True
-    done = {
-        check["url"]
-        for citation in partial["documents"][0]["citations"]
-        for check in citation["checks"]
-    }
+    checks = [
+        check for citation in partial["documents"][0]["citations"] for check in citation["checks"]
+    ]
+    done = {check["url"] for check in checks if check["verdict"] != "pending"}
     assert done, "some URLs finished before the interrupt"
     assert partial["pending"], "some URLs were still to do"
+    # Every URL not reached has a check saying so: pending, never no_url.
+    pending = [check for check in checks if check["verdict"] == "pending"]
+    assert {check["url"] for check in pending} == set(partial["pending"])
+    assert all("--resume" in check["reason"] for check in pending)
+    assert partial["summary"]["no_url"] == 0
     assert done | set(partial["pending"]) == set(urls)
     assert done.isdisjoint(partial["pending"])
 
