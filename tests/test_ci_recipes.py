@@ -606,6 +606,19 @@ class TestPreCommitRecipe:
         assert done.returncode == 2
         assert web.hits("site") == before  # nothing fetched
 
+    @pytest.mark.parametrize("hook_id", ["citecheck", "citecheck-parse"])
+    def test_a_document_without_citations_passes(
+        self, web: StandinWeb, tmp_path: Path, hook_id: str
+    ) -> None:
+        """A changed README with no sources is not a mistyped path: the hooks accept it."""
+        workspace = make_workspace(tmp_path, web, dead=True)
+        for path in (workspace.root / "articles").iterdir():
+            path.unlink()
+        (workspace.root / "articles" / "notes.md").write_text("# Notes\n\nNothing cited.\n")
+        done, matched = run_precommit_hook(hook_id, {}, workspace)
+        assert matched == ["articles/notes.md"]
+        assert done.returncode == 0, done.stderr
+
     def test_hooks_are_what_pre_commit_needs(self) -> None:
         """Each hook has pre-commit's required fields; verify runs as one process per commit."""
         hooks = _hooks()
