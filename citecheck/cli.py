@@ -753,6 +753,7 @@ def _load_report(path: str) -> Report:
 def _run_report(arguments: argparse.Namespace) -> int:
     from citecheck.model import failing_verdicts
 
+    _check_output(arguments.output)
     report = _load_report(arguments.report)
     fail_on = _first(arguments.fail_on, DEFAULT_FAIL_ON)
     _emit(report, arguments.format, fail_on, arguments.output)

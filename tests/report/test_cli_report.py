@@ -65,3 +65,26 @@ class TestReportExitCode:
     def test_unreadable_report_is_still_an_error(self, tmp_path: Path) -> None:
         """A missing report exits 2: only rendering became lenient, not input errors."""
         assert main(["report", str(tmp_path / "missing.json"), "--format", "html"]) == 2
+
+
+class TestReportOutputChecked:
+    """An -o that cannot be written is refused in one line naming it, before the report is read."""
+
+    def test_missing_folder(
+        self, saved: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        target = tmp_path / "not" / "there" / "report.html"
+        assert main(["report", str(saved), "--format", "html", "-o", str(target)]) == 2
+        error = capsys.readouterr().err.strip()
+        assert str(target.parent) in error and error.count("\n") == 0
+        assert not target.parent.exists()
+
+    def test_checked_before_the_report_is_read(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """With both wrong, the output is named: nothing was loaded to render."""
+        target = tmp_path / "nowhere" / "report.html"
+        missing = tmp_path / "missing.json"
+        assert main(["report", str(missing), "--format", "html", "-o", str(target)]) == 2
+        error = capsys.readouterr().err
+        assert str(target.parent) in error and str(missing) not in error
