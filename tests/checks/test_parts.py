@@ -205,7 +205,7 @@ class TestLinearTime:
     )
     def test_pathological(self, body: str) -> None:
         """Classifying a 1 MB hostile page (and an identical probe) takes well under 5 s."""
-        start = time.perf_counter()
+        start = time.process_time()
         url = "https://x.org/a/b"
         classify(answer(url, 200, body), answer("https://x.org/a/citecheck-probe-0", 200, body))
-        assert time.perf_counter() - start < 5
+        assert time.process_time() - start < 5

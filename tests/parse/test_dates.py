@@ -971,10 +971,10 @@ class TestRobustness:
     @pytest.mark.parametrize("text", PATHOLOGICAL, ids=range(len(PATHOLOGICAL)))
     def test_pathological_input_is_fast(self, text: str) -> None:
         """A 1 MB hostile input goes through every entry point in a few seconds."""
-        started = time.perf_counter()
+        started = time.process_time()
         find_dates(text)
         find_access_date(text)
         find_month_days(text)
         infer_day_first([text])
         parse_date(text)
-        assert time.perf_counter() - started < 10
+        assert time.process_time() - started < 10

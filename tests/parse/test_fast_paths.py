@@ -379,19 +379,19 @@ class TestPathologicalInputs:
     )
     def test_one_megabyte(self, text: str) -> None:
         """A 1 MB run of anchors and near-dates is scanned in seconds."""
-        started = time.perf_counter()
+        started = time.process_time()
         dates._candidates(dates._Folded(text).f)
         urls._Anchors(text).search(0)
         normalize._ftfy_keeps(text)
         fields._split_sentences(text)
-        assert time.perf_counter() - started < 30
+        assert time.process_time() - started < 30
 
     def test_mojibake_hint_megabyte(self) -> None:
         """The hint's look-behinds keep a 1 MB line of quotes and accents linear."""
         line = "é”«»“Ã" * 170_000
-        started = time.perf_counter()
+        started = time.process_time()
         normalize._MOJIBAKE_HINT.search(line)
-        assert time.perf_counter() - started < 5
+        assert time.process_time() - started < 5
 
     def test_regex_flags_unchanged(self) -> None:
         """Each anchor alternative is compiled case-insensitively, as the alternation is."""

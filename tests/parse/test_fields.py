@@ -752,17 +752,17 @@ class TestRobustness:
     @pytest.mark.parametrize("text", PATHOLOGICAL.values(), ids=list(PATHOLOGICAL))
     def test_pathological_input_is_fast(self, text: str) -> None:
         """A ~1 MB hostile note is parsed well within seconds."""
-        start = time.perf_counter()
+        start = time.process_time()
         fields._parse(text, [])
-        assert time.perf_counter() - start < 5.0
+        assert time.process_time() - start < 5.0
 
     def test_many_masked_spans(self) -> None:
         """A hundred thousand masked spans are handled in linear time."""
         text = "ab " * 100_000
         masked = [(i, i + 2) for i in range(0, len(text), 3)]
-        start = time.perf_counter()
+        start = time.process_time()
         assert fields._parse(text, masked) == ReferenceFields()
-        assert time.perf_counter() - start < 5.0
+        assert time.process_time() - start < 5.0
 
     @settings(max_examples=300, deadline=None)
     @given(

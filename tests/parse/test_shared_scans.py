@@ -599,7 +599,7 @@ class TestPathologicalInputs:
     )
     def test_one_megabyte(self, text: str) -> None:
         """A 1 MB run of month words, labels, quotes or short paragraphs is read in seconds."""
-        started = time.perf_counter()
+        started = time.process_time()
         note = dates.NoteDates(text)
         note.slash_dash()
         note.candidates()
@@ -610,4 +610,4 @@ class TestPathologicalInputs:
         fields._split_authors(text)
         header.read_header(text)
         footnotes._read_label(text, in_section=True)
-        assert time.perf_counter() - started < 30
+        assert time.process_time() - started < 30

@@ -1468,9 +1468,9 @@ class TestPerformance:
     @pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
     def test_pathological(self, name: str) -> None:
         """A 1 MB adversarial input is read in well under five seconds."""
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         find_urls(PATHOLOGICAL[name])
-        assert time.perf_counter() - t0 < 5.0
+        assert time.process_time() - t0 < 5.0
 
 
 # --- properties ---------------------------------------------------------------------
