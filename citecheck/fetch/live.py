@@ -145,6 +145,15 @@ class _WatchedHTTPPool(HTTPConnectionPool):
 class _WatchedHTTPSPool(_WatchedHTTPPool, HTTPSConnectionPool):
     """The HTTPS flavour of :class:`_WatchedHTTPPool`."""
 
+    def _validate_conn(self, conn: Any) -> None:
+        # urllib3's, less its InsecureRequestWarning on every request: with
+        # verification on, an unverified connection fails before this point,
+        # so it only ever warns under --insecure, which citecheck announces
+        # once itself (on stderr and in the report).
+        HTTPConnectionPool._validate_conn(self, conn)
+        if conn.is_closed:
+            conn.connect()
+
 
 # --------------------------------------------------------------------------
 # Failure classification
