@@ -35,7 +35,7 @@ from citecheck.model import Verdict
 
 CONFIG_FILES = ("citecheck.toml", "pyproject.toml")
 
-TRUSTED_ONLY = ("allow-network", "headers")
+TRUSTED_ONLY = ("allow-network", "headers", "ca-bundle", "insecure")
 """Settings that widen what may be reached or send secrets: never from a discovered file."""
 
 CONFIG_ENV = "CITECHECK_CONFIG"
@@ -61,6 +61,9 @@ class Settings:
     exclude: tuple[re.Pattern[str], ...] = ()
     headers: tuple[tuple[str, str], ...] = ()
     user_agent: str | None = None
+    ca_bundle: str | None = None
+    trust_env: bool | None = None
+    insecure: bool | None = None
     ignored: tuple[str, ...] = ()
     """:data:`TRUSTED_ONLY` keys the file set but was not trusted to: they were ignored."""
 
@@ -135,6 +138,7 @@ def settings_from_table(table: dict[str, Any], source: str = "<config>") -> Sett
     known = {
         "fail-on", "timeout", "concurrency", "per-host-concurrency", "processes", "per-host-delay",
         "max-age-hours", "confirm-dead", "allow-network", "exclude", "headers", "user-agent",
+        "ca-bundle", "trust-env", "insecure",
     }  # fmt: skip
     unknown = sorted(set(table) - known)
     if unknown:
@@ -185,8 +189,20 @@ def settings_from_table(table: dict[str, Any], source: str = "<config>") -> Sett
     user_agent = table.get("user-agent")
     if user_agent is not None and not isinstance(user_agent, str):
         raise InputError(f"{source}: user-agent must be a string")
+    ca_bundle = table.get("ca-bundle")
+    if ca_bundle is not None and not isinstance(ca_bundle, str):
+        raise InputError(f"{source}: ca-bundle must be a string (a path)")
+    switches: dict[str, bool | None] = {}
+    for key in ("trust-env", "insecure"):
+        value = table.get(key)
+        if value is not None and not isinstance(value, bool):
+            raise InputError(f"{source}: {key} must be true or false")
+        switches[key] = value
     return Settings(
         source=source,
+        ca_bundle=ca_bundle,
+        trust_env=switches["trust-env"],
+        insecure=switches["insecure"],
         fail_on=fail_on,
         timeout=number("timeout", float),
         concurrency=number("concurrency", int),

@@ -737,6 +737,12 @@ def _reusable(report: Report | None) -> dict[_ReuseKey, Check]:
     }
 
 
+INSECURE_WARNING = (
+    "TLS certificates were not verified (--insecure): an HTTPS page checked in this run "
+    "may have come from anyone between the checker and the site"
+)
+
+
 def verify(
     sources: DocumentSource | Sequence[DocumentSource],
     *,
@@ -796,6 +802,11 @@ def verify(
         sources = [sources]
     documents = [_load(source) for source in sources]
     policy = policy or FetchPolicy()
+    if policy.insecure:
+        documents = [
+            attrs.evolve(document, warnings=(*document.warnings, INSECURE_WARNING))
+            for document in documents
+        ]
     urls = [
         url
         for document in documents

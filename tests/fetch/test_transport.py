@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import http.client
 import io
+import json
 import socket
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
 from urllib3 import HTTPHeaderDict
 
+from citecheck.cli import main
+from citecheck.config import find_settings, settings_from_table
+from citecheck.errors import InputError
 from citecheck.fetch.client import Fetcher
 from citecheck.fetch.deadline import Deadline, DeadlineScheduler
 from citecheck.fetch.live import ca_bundle_for
@@ -378,3 +384,108 @@ class TestTlsTrust:
             assert fetch.fetch(f"https://site.test:{server.port}/{n}").text == str(n)
         assert len({seen.client for seen in server.seen}) == 1
         assert server.sni == ["site.test"]
+
+
+class TestTlsOptionsFromTheCommandLine:
+    """--ca-bundle and --insecure reach the fetcher; --insecure is announced loudly."""
+
+    def _article(self, tmp_path: Path, url: str) -> Path:
+        article = tmp_path / "article.txt"
+        article.write_text(
+            "Intranet\n\nThe handbook says so.[1]\n\n\n"
+            f"[1] “Handbook”, Intranet, {url}, (Date of Accession: 14.04.2023).\n",
+            encoding="utf-8",
+        )
+        return article
+
+    def _verify(self, tmp_path: Path, article: Path, *flags: str) -> dict[str, Any]:
+        out = tmp_path / "report.json"
+        main(
+            [
+                "verify",
+                str(article),
+                "--no-archive",
+                "--no-cache",
+                "--quiet",
+                "--allow-network",
+                "127.0.0.1/32",
+                "--format",
+                "json",
+                "--output",
+                str(out),
+                *flags,
+            ]
+        )
+        data: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+        return data
+
+    def _verdict(self, data: dict[str, Any]) -> str:
+        [document] = data["documents"]
+        [citation] = document["citations"]
+        [check] = citation["checks"]
+        return str(check["verdict"])
+
+    def test_ca_bundle_and_insecure(
+        self,
+        serve: Serve,
+        tls_files: TlsFiles,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """A self-signed site: an error by default, ok with it as --ca-bundle or with --insecure."""
+        server = serve(
+            {"/handbook": html("<title>Handbook</title><p>The handbook says so.</p>")},
+            tls=tls_files.server_context(self_signed=True),
+        )
+        article = self._article(tmp_path, server.url("/handbook"))
+        assert self._verdict(self._verify(tmp_path, article)) != "ok"
+        trusted = self._verify(tmp_path, article, "--ca-bundle", str(tls_files.self_signed_cert))
+        assert self._verdict(trusted) == "ok"
+        assert trusted["documents"][0]["warnings"] == []
+        capsys.readouterr()
+        insecure = self._verify(tmp_path, article, "--insecure")
+        assert self._verdict(insecure) == "ok"
+        assert "NOT verified" in capsys.readouterr().err
+        assert any("not verified" in warning for warning in insecure["documents"][0]["warnings"])
+
+    def test_missing_ca_bundle_is_a_usage_error(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A --ca-bundle that does not exist is a one-line error before anything is fetched."""
+        article = self._article(tmp_path, "http://127.0.0.1:9/x")
+        code = main(["verify", str(article), "--ca-bundle", str(tmp_path / "none.pem")])
+        assert code == 2
+        assert "none.pem: no such file or directory" in capsys.readouterr().err
+
+
+class TestTlsSettings:
+    """The configuration file sets the TLS options; a discovered file cannot weaken them."""
+
+    def test_keys_read(self) -> None:
+        """ca-bundle, trust-env and insecure are read and typed."""
+        settings = settings_from_table(
+            {"ca-bundle": "ca.pem", "trust-env": True, "insecure": False}
+        )
+        assert (settings.ca_bundle, settings.trust_env, settings.insecure) == (
+            "ca.pem",
+            True,
+            False,
+        )
+
+    @pytest.mark.parametrize(
+        ("key", "value"), [("trust-env", "yes"), ("insecure", 1), ("ca-bundle", 3)]
+    )
+    def test_bad_values(self, key: str, value: object) -> None:
+        """A wrong type is a one-line input error."""
+        with pytest.raises(InputError, match=key):
+            settings_from_table({key: value})
+
+    def test_discovered_file_cannot_turn_verification_off(self, tmp_path: Path) -> None:
+        """insecure and ca-bundle in the checked-out tree's file are ignored and reported."""
+        (tmp_path / "citecheck.toml").write_text(
+            'insecure = true\nca-bundle = "evil.pem"\ntrust-env = true\n', encoding="utf-8"
+        )
+        settings = find_settings(tmp_path)
+        assert settings.insecure is None and settings.ca_bundle is None
+        assert settings.trust_env is True
+        assert set(settings.ignored) == {"insecure", "ca-bundle"}
