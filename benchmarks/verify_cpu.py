@@ -8,7 +8,8 @@ process CPU time (user + system, ``time.process_time``; the server is a child
 process, so its CPU is not counted) per URL. The stand-in server answers at
 once, so the run is CPU-bound: wall time is not the figure, CPU time is.
 
-    unshare -rn sh -c 'ip link set lo up && .venv/bin/python benchmarks/verify_cpu.py --urls 2000 --rounds 3'
+    unshare -rn sh -c 'ip link set lo up && \
+        .venv/bin/python benchmarks/verify_cpu.py --urls 2000 --rounds 3'
 
 ``--cli`` also runs the whole ``citecheck verify`` command as a child and
 reports its CPU (imports, parse and report included) per URL. ``--profile
@@ -29,7 +30,7 @@ import citecheck
 from citecheck.fetch.policy import FetchPolicy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import verify_throughput as bench  # noqa: E402
+import verify_throughput as bench
 
 
 def one_run(document: citecheck.Document, policy: FetchPolicy) -> tuple[float, float, int]:
