@@ -12,7 +12,8 @@ once, so the run is CPU-bound: wall time is not the figure, CPU time is.
         .venv/bin/python benchmarks/verify_cpu.py --urls 2000 --rounds 3'
 
 ``--cli`` also runs the whole ``citecheck verify`` command as a child and
-reports its CPU (imports, parse and report included) per URL. ``--profile
+reports its CPU (imports, parse and report included) per URL. ``--fetch-only``
+times the fetches alone (no checks). ``--profile
 FILE`` writes a yappi CPU profile (every thread) of one more in-process run.
 """
 
@@ -27,16 +28,34 @@ import time
 from pathlib import Path
 
 import citecheck
+from citecheck.fetch.client import Fetcher
 from citecheck.fetch.policy import FetchPolicy
+from citecheck.fetch.scheduler import host_key, run_by_host
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import verify_throughput as bench
 
 
-def one_run(document: citecheck.Document, policy: FetchPolicy) -> tuple[float, float, int]:
-    """(CPU seconds, wall seconds, checks) of one verify() call."""
+def one_run(
+    document: citecheck.Document, policy: FetchPolicy, fetch_only: bool = False
+) -> tuple[float, float, int]:
+    """(CPU seconds, wall seconds, checks or fetches) of one verify() call (or fetches only)."""
     cpu = time.process_time()
     wall = time.perf_counter()
+    if fetch_only:
+        urls = [url for citation in document.citations for url in citation.urls]
+        hosts = len({host_key(url) for url in urls})
+        with Fetcher(policy, hosts=hosts) as fetcher:
+            done = len(
+                run_by_host(
+                    urls,
+                    fetcher.fetch,
+                    key=host_key,
+                    concurrency=policy.concurrency,
+                    per_host=policy.per_host_concurrency,
+                )
+            )
+        return time.process_time() - cpu, time.perf_counter() - wall, done
     report = citecheck.verify(document, policy=policy, archive=None)
     checks = sum(len(c.checks) for d in report.documents for c in d.citations)
     return time.process_time() - cpu, time.perf_counter() - wall, checks
@@ -51,6 +70,11 @@ def main() -> None:
     parser.add_argument("--quotes", action="store_true", help="every citing sentence quotes")
     parser.add_argument("--cli", action="store_true", help="also time the whole CLI as a child")
     parser.add_argument("--profile", type=Path, default=None)
+    parser.add_argument(
+        "--fetch-only",
+        action="store_true",
+        help="only fetch every URL (Fetcher + scheduler, no checks): the fetch path's own CPU",
+    )
     arguments = parser.parse_args()
     policy = FetchPolicy(
         concurrency=arguments.concurrency,
@@ -65,11 +89,11 @@ def main() -> None:
         document = citecheck.parse_text(text)
         parse_cpu = time.process_time() - started
         print(f"parse: {parse_cpu * 1000 / arguments.urls:.3f} ms CPU per URL", flush=True)
-        one_run(document, policy)  # warm-up: imports, first connections
+        one_run(document, policy, arguments.fetch_only)  # warm-up: imports, first connections
         figures = []
         for round_number in range(arguments.rounds):
             bench.hits(control, reset=True)
-            cpu, wall, checks = one_run(document, policy)
+            cpu, wall, checks = one_run(document, policy, arguments.fetch_only)
             requests, most = bench.hits(control)
             figures.append(cpu * 1000 / arguments.urls)
             print(
@@ -78,7 +102,8 @@ def main() -> None:
                 f"{figures[-1]:.3f} ms CPU per URL",
                 flush=True,
             )
-        print(f"median: {statistics.median(figures):.3f} ms CPU per URL (verify() only)")
+        what = "fetch only" if arguments.fetch_only else "verify() only"
+        print(f"median: {statistics.median(figures):.3f} ms CPU per URL ({what})")
         if arguments.cli:
             path = Path(scratch) / "article.txt"
             path.write_text(text, encoding="utf-8")
@@ -105,7 +130,7 @@ def main() -> None:
 
             yappi.set_clock_type("cpu")
             yappi.start()
-            one_run(document, policy)
+            one_run(document, policy, arguments.fetch_only)
             yappi.stop()
             with arguments.profile.open("w", encoding="utf-8") as out:
                 stats = yappi.get_func_stats()

@@ -548,14 +548,16 @@ class Fetcher:
             _ = parts.port  # raises ValueError for a port out of range
             headers = self._headers_for(parts, origin, credentials, extra_headers)
             bare = urlunsplit(_without_userinfo(parts)._replace(fragment=""))
+            # PreparedRequest.prepare, less the steps that do nothing here (the
+            # URL carries no credentials any more, there are no hooks) and the
+            # cookie step for an empty jar, which built a header for nothing.
             prepared = requests.PreparedRequest()
-            prepared.prepare(
-                method="GET" if form is None else "POST",
-                url=bare,
-                headers=headers,
-                cookies=jar,
-                data=None if form is None else list(form),
-            )
+            prepared.prepare_method("GET" if form is None else "POST")
+            prepared.prepare_url(bare, None)
+            prepared.prepare_headers(headers)
+            if len(jar):
+                prepared.prepare_cookies(jar)
+            prepared.prepare_body(None if form is None else list(form), None)
             target = urlsplit(prepared.url or "")
             host = target.hostname
             scheme = target.scheme.lower()
