@@ -14,6 +14,7 @@ Everything here runs in linear time over input that callers bound first.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -113,10 +114,29 @@ def _written_without_spaces(phrase: str) -> bool:
 
 def first_phrase(folded: str, phrases: Iterable[str]) -> str | None:
     """The first phrase of ``phrases`` that occurs in ``folded``, or None."""
+    if isinstance(phrases, tuple):
+        # Most pages hold none of a list's phrases: one search for all of them
+        # settles that at once, instead of one test per phrase (225 per page).
+        anywhere = _any_phrase(phrases)
+        if anywhere is not None and anywhere.search(folded) is None:
+            return None
     for phrase in phrases:
         if has_phrase(folded, phrase):
             return phrase
     return None
+
+
+@functools.lru_cache(maxsize=256)
+def _any_phrase(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern that matches where :func:`has_phrase` would find any of ``phrases``."""
+    if not phrases:
+        return None
+    return re.compile(
+        "|".join(
+            re.escape(phrase if _written_without_spaces(phrase) else f" {phrase} ")
+            for phrase in phrases
+        )
+    )
 
 
 def fold_all(phrases: Iterable[str]) -> tuple[str, ...]:
