@@ -19,6 +19,12 @@ in flight at once, JSON) and ``/reset`` without delay; it is how the benchmark
 counts the requests of each tool.
 
     python benchmarks/standin_server.py --hosts 50 --delay 0.2
+
+``--connect-delay S`` makes every new connection wait S seconds before its
+first answer (the cost of setting a connection up on a far-away network:
+a client that reuses connections pays it once per connection, one that
+does not pays it on every request); ``--tls CERT KEY`` serves HTTPS with
+that certificate. ``/hits`` also reports the connections accepted.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import ssl
 import sys
 
 _MAX_REQUESTS_PER_CONNECTION = 100_000
@@ -62,6 +69,7 @@ class Stats:
         self.hits = 0
         self.in_flight = 0
         self.max_in_flight = 0
+        self.connections = 0
 
 
 def _response(status: int, reason: str, body: bytes, extra: str = "", head: bool = False) -> bytes:
@@ -94,8 +102,13 @@ async def _serve_connection(
     host: int | None,
     delay: float,
     stats: Stats,
+    connect_delay: float = 0.0,
 ) -> None:
     try:
+        if host is not None:
+            stats.connections += 1
+            if connect_delay > 0:
+                await asyncio.sleep(connect_delay)
         for _ in range(_MAX_REQUESTS_PER_CONNECTION):
             try:
                 head_bytes = await asyncio.wait_for(
@@ -115,9 +128,13 @@ async def _serve_connection(
             )
             if host is None:  # the control port
                 if path == "/reset":
-                    stats.hits = stats.max_in_flight = 0
+                    stats.hits = stats.max_in_flight = stats.connections = 0
                 body = json.dumps(
-                    {"hits": stats.hits, "max_in_flight": stats.max_in_flight}
+                    {
+                        "hits": stats.hits,
+                        "max_in_flight": stats.max_in_flight,
+                        "connections": stats.connections,
+                    }
                 ).encode()
                 writer.write(_response(200, "OK", body))
             else:
@@ -138,17 +155,23 @@ async def _serve_connection(
         writer.close()
 
 
-async def _main(hosts: int, delay: float) -> None:
+async def _main(
+    hosts: int, delay: float, connect_delay: float = 0.0, tls: list[str] | None = None
+) -> None:
     stats = Stats()
     servers = []
+    context = None
+    if tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(tls[0], tls[1])
     for index in range(hosts):
 
         async def handle(r: asyncio.StreamReader, w: asyncio.StreamWriter, i: int = index) -> None:
-            await _serve_connection(r, w, i, delay, stats)
+            await _serve_connection(r, w, i, delay, stats, connect_delay)
 
         servers.append(
             await asyncio.start_server(
-                handle, "127.0.0.1", 0, backlog=1024, limit=_MAX_HEADER_BYTES
+                handle, "127.0.0.1", 0, backlog=1024, limit=_MAX_HEADER_BYTES, ssl=context
             )
         )
 
@@ -172,8 +195,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hosts", type=int, default=50)
     parser.add_argument("--delay", type=float, default=0.2)
+    parser.add_argument("--connect-delay", type=float, default=0.0)
+    parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"), default=None)
     arguments = parser.parse_args()
-    asyncio.run(_main(arguments.hosts, arguments.delay))
+    asyncio.run(_main(arguments.hosts, arguments.delay, arguments.connect_delay, arguments.tls))
 
 
 if __name__ == "__main__":

@@ -54,8 +54,13 @@ _LINKCHECKER_MAIN = (
 
 
 @contextlib.contextmanager
-def standin_web(hosts: int, delay: float) -> Iterator[tuple[list[int], int, subprocess.Popen[str]]]:
+def standin_web(
+    hosts: int, delay: float, connect_delay: float = 0.0, tls: tuple[Path, Path] | None = None
+) -> Iterator[tuple[list[int], int, subprocess.Popen[str]]]:
     """Start the stand-in server child; yield its ports, control port and process."""
+    extra = ["--connect-delay", str(connect_delay)]
+    if tls is not None:
+        extra += ["--tls", str(tls[0]), str(tls[1])]
     server = subprocess.Popen(
         [
             sys.executable,
@@ -64,6 +69,7 @@ def standin_web(hosts: int, delay: float) -> Iterator[tuple[list[int], int, subp
             str(hosts),
             "--delay",
             str(delay),
+            *extra,
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -85,13 +91,40 @@ def standin_web(hosts: int, delay: float) -> Iterator[tuple[list[int], int, subp
 
 def hits(control: int, reset: bool = False) -> tuple[int, int]:
     """Requests the stand-in web has served since the last reset, and the most in flight at once."""
-    path = "/reset" if reset else "/hits"
+    data = _control(control, "/reset" if reset else "/hits")
+    return int(data["hits"]), int(data["max_in_flight"])
+
+
+def connections(control: int) -> int:
+    """Connections the stand-in web has accepted since the last reset."""
+    return int(_control(control, "/hits")["connections"])
+
+
+def _control(control: int, path: str) -> dict[str, Any]:
     with urllib.request.urlopen(f"http://127.0.0.1:{control}{path}", timeout=10) as answer:
-        data = json.load(answer)
-        return int(data["hits"]), int(data["max_in_flight"])
+        data: dict[str, Any] = json.load(answer)
+        return data
 
 
-def cited_urls(ports: Sequence[int], count: int) -> list[tuple[str, str, str]]:
+def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (openssl CLI): (certificate, key)."""
+    cert, key = directory / "standin.pem", directory / "standin.key"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+            "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "2",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )  # fmt: skip
+    return cert, key
+
+
+def cited_urls(
+    ports: Sequence[int], count: int, scheme: str = "http"
+) -> list[tuple[str, str, str]]:
     """(url, title, expected) for ``count`` URLs spread evenly over the ports."""
     urls = []
     for index in range(count):
@@ -104,11 +137,11 @@ def cited_urls(ports: Sequence[int], count: int) -> list[tuple[str, str, str]]:
         # requests each) and, at 2 requests per host, took 20 s alone.
         kind = number % 10
         if kind == 3:
-            urls.append((f"http://127.0.0.1:{port}/gone/{number}", f"Gone {number}", "dead"))
+            urls.append((f"{scheme}://127.0.0.1:{port}/gone/{number}", f"Gone {number}", "dead"))
         elif kind == 7:
             urls.append(
                 (
-                    f"http://127.0.0.1:{port}/old/{number}",
+                    f"{scheme}://127.0.0.1:{port}/old/{number}",
                     f"Article {number} on host {host}",
                     "moved",
                 )
@@ -116,7 +149,7 @@ def cited_urls(ports: Sequence[int], count: int) -> list[tuple[str, str, str]]:
         else:
             urls.append(
                 (
-                    f"http://127.0.0.1:{port}/article/{number}",
+                    f"{scheme}://127.0.0.1:{port}/article/{number}",
                     f"Article {number} on host {host}",
                     "ok",
                 )
@@ -257,6 +290,21 @@ def main() -> None:
         help="every citing sentence quotes its source (main-text extraction on every page)",
     )
     parser.add_argument("--json", type=Path, default=None, help="also write raw results here")
+    parser.add_argument(
+        "--connect-delay",
+        type=float,
+        default=0.0,
+        help="seconds every new connection waits before its first answer (connection set-up)",
+    )
+    parser.add_argument(
+        "--tls",
+        action="store_true",
+        help="HTTPS on loopback (a self-signed certificate: citecheck gets it as --ca-bundle, "
+        "lychee, which cannot be given a CA, --insecure)",
+    )
+    parser.add_argument(
+        "--cold-only", action="store_true", help="no warm-cache citecheck runs (shorter)"
+    )
     arguments = parser.parse_args()
 
     lychee = shutil.which("lychee", path=str(VENV_BIN)) or shutil.which("lychee")
@@ -272,12 +320,13 @@ def main() -> None:
     }
     print("versions:", json.dumps(versions), flush=True)
     raw: list[dict[str, Any]] = []
-    with (
-        tempfile.TemporaryDirectory(prefix="citecheck-bench-") as scratch_name,
-        standin_web(arguments.hosts, arguments.delay) as (ports, control, _server),
-    ):
-        scratch = Path(scratch_name)
-        urls = cited_urls(ports, arguments.urls)
+    with contextlib.ExitStack() as stack:
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="citecheck-bench-")))
+        certificate = self_signed_certificate(scratch) if arguments.tls else None
+        ports, control, _server = stack.enter_context(
+            standin_web(arguments.hosts, arguments.delay, arguments.connect_delay, certificate)
+        )
+        urls = cited_urls(ports, arguments.urls, "https" if arguments.tls else "http")
         expected = Counter(kind for _, _, kind in urls)
         document = scratch / "article.txt"
         document.write_text(article(urls, arguments.quotes), encoding="utf-8")
@@ -300,8 +349,11 @@ def main() -> None:
                     cache = scratch / f"cache-{concurrency}-{round_no}.sqlite"
                     out = scratch / f"report-{concurrency}-{round_no}.json"
                     command = citecheck_command(document, cache, out, concurrency)
+                    if certificate is not None:
+                        command += ["--ca-bundle", str(certificate[0])]
                     yield "citecheck", command, None
-                    yield "citecheck (warm cache)", command, None
+                    if not arguments.cold_only:
+                        yield "citecheck (warm cache)", command, None
                 elif tool == "citecheck-2p":
                     # Two worker processes (--processes 2), for the runs where one
                     # interpreter's CPU is the limit.
@@ -341,6 +393,7 @@ def main() -> None:
                             "0",
                             "--timeout",
                             "30",
+                            *(["--insecure"] if certificate is not None else []),
                             str(url_list),
                         ],
                         None,
@@ -392,11 +445,13 @@ def main() -> None:
                     hits(control, reset=True)
                     result = run_child(command, scratch, stdin)
                     served, most = hits(control)
+                    opened = connections(control)
                     row = {
                         "round": round_no,
                         "concurrency": concurrency,
                         "tool": name,
                         "requests": served,
+                        "connections": opened,
                         "max_in_flight": most,
                         **result,
                     }
@@ -413,7 +468,8 @@ def main() -> None:
                         f"round {round_no} c={concurrency:<3} {name:<24} "
                         f"wall {result['wall']:7.2f}s "
                         f"cpu {result['cpu']:6.2f}s rss {result['rss_mb']:6.1f}MB "
-                        f"requests {served:6d} in flight ≤{most:3d} exit {result['exit']}"
+                        f"requests {served:6d} connections {opened:5d} in flight ≤{most:3d} "
+                        f"exit {result['exit']}"
                         + (f" verdicts {row['verdicts']}" if "verdicts" in row else ""),
                         flush=True,
                     )
@@ -433,26 +489,32 @@ def main() -> None:
 
 
 def summarise(raw: list[dict[str, Any]], urls: int, delay: float) -> str:
+    """The Markdown table: medians per tool, and the paired median ratio to lychee.
+
+    The paired ratio is the median over rounds of (tool's wall ÷ lychee's wall
+    in the same round), the runs of a round being back to back, so a slow
+    minute of the shared machine weighs on both sides of each ratio.
+    """
     lines = [
-        "| concurrency | tool | median wall (s) | bound (s) | × bound | × lychee | requests "
-        "| max in flight | CPU (s) | peak RSS (MB) |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| concurrency | tool | median wall (s) | bound (s) | × bound | paired × lychee "
+        "| requests | connections | max in flight | CPU (s) | peak RSS (MB) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for concurrency in sorted({row["concurrency"] for row in raw}):
         bound = urls * delay / concurrency
         rows = [row for row in raw if row["concurrency"] == concurrency]
         tools = list(dict.fromkeys(row["tool"] for row in rows))
-        medians = {
-            tool: statistics.median(row["wall"] for row in rows if row["tool"] == tool)
-            for tool in tools
-        }
+        lychee = {row["round"]: row["wall"] for row in rows if row["tool"] == "lychee"}
         for tool in tools:
             mine = [row for row in rows if row["tool"] == tool]
-            ratio = f"{medians[tool] / medians['lychee']:.2f}" if "lychee" in medians else "–"
+            median = statistics.median(row["wall"] for row in mine)
+            pairs = [row["wall"] / lychee[row["round"]] for row in mine if row["round"] in lychee]
+            ratio = f"{statistics.median(pairs):.2f}" if pairs else "–"
             lines.append(
-                f"| {concurrency} | {tool} | {medians[tool]:.2f} | {bound:.1f} | "
-                f"{medians[tool] / bound:.2f} | {ratio} | "
+                f"| {concurrency} | {tool} | {median:.2f} | {bound:.1f} | "
+                f"{median / bound:.2f} | {ratio} | "
                 f"{int(statistics.median(row['requests'] for row in mine))} | "
+                f"{int(statistics.median(row.get('connections', 0) for row in mine))} | "
                 f"{max(row['max_in_flight'] for row in mine)} | "
                 f"{statistics.median(row['cpu'] for row in mine):.1f} | "
                 f"{max(row['rss_mb'] for row in mine):.0f} |"

@@ -190,6 +190,25 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="S",
         help="connect and read timeout in seconds (default 15)",
     )
+    tls_group = verify_command.add_mutually_exclusive_group()
+    tls_group.add_argument(
+        "--ca-bundle",
+        metavar="PATH",
+        help="trust the CAs in this PEM file (or directory) instead of the built-in ones "
+        "(an intranet's private CA)",
+    )
+    tls_group.add_argument(
+        "--insecure",
+        action="store_true",
+        default=None,
+        help="do not verify TLS certificates at all (warned about on stderr and in the report)",
+    )
+    verify_command.add_argument(
+        "--trust-env",
+        action="store_true",
+        default=None,
+        help="trust the CA bundle named by SSL_CERT_FILE or REQUESTS_CA_BUNDLE (ignored otherwise)",
+    )
     verify_command.add_argument(
         "--concurrency",
         type=_positive_int,
@@ -635,7 +654,17 @@ def _run_verify(arguments: argparse.Namespace) -> int:
         allowed_networks=(*settings.allow_network, *arguments.allow_network),
         headers=(*settings.headers, *arguments.header),
         user_agent=_first(arguments.user_agent, settings.user_agent, defaults.user_agent),
+        ca_bundle=arguments.ca_bundle if arguments.ca_bundle is not None else settings.ca_bundle,
+        trust_env=_first(arguments.trust_env, settings.trust_env, defaults.trust_env),
+        insecure=_first(arguments.insecure, settings.insecure, defaults.insecure),
     )
+    if policy.ca_bundle is not None and not os.path.exists(policy.ca_bundle):
+        raise InputError(f"--ca-bundle {policy.ca_bundle}: no such file or directory")
+    if policy.insecure:
+        _warn(
+            "TLS certificates are NOT verified (--insecure): an HTTPS page checked in this run "
+            "may come from anyone between you and the site"
+        )
     cassette = (
         Cassette(
             arguments.cassette,

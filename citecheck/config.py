@@ -53,7 +53,7 @@ from citecheck.urlrules import UrlPattern, compile_pattern, parse_accept, parse_
 CONFIG_FILES = ("citecheck.toml", "pyproject.toml")
 IGNORE_FILE = ".citecheckignore"
 
-TRUSTED_ONLY = ("allow-network", "headers")
+TRUSTED_ONLY = ("allow-network", "headers", "ca-bundle", "insecure")
 """Settings that widen what may be reached or send secrets: never from a discovered file."""
 
 CONFIG_ENV = "CITECHECK_CONFIG"
@@ -65,7 +65,7 @@ CONFIG_KEYS = (
     "accept", "allow-empty", "allow-network", "concurrency", "confirm-dead", "exclude",
     "exclude-path", "fail-on", "headers", "host-concurrency", "host-delay", "include",
     "max-age-hours", "max-redirects", "max-retries", "processes", "remap", "retry-wait",
-    "timeout", "user-agent",
+    "timeout", "user-agent", "ca-bundle", "trust-env", "insecure",
 )  # fmt: skip
 """Every key a configuration file may set (docs/cli.md lists each with its flag)."""
 
@@ -90,6 +90,9 @@ class Settings:
     exclude: tuple[re.Pattern[str], ...] = ()
     headers: tuple[tuple[str, str], ...] = ()
     user_agent: str | None = None
+    ca_bundle: str | None = None
+    trust_env: bool | None = None
+    insecure: bool | None = None
     ignored: tuple[str, ...] = ()
     """:data:`TRUSTED_ONLY` keys the file set but was not trusted to: they were ignored."""
     include: tuple[re.Pattern[str], ...] = ()
@@ -326,8 +329,20 @@ def settings_from_table(table: dict[str, Any], source: str = "<config>") -> Sett
         remap = tuple(parse_remap(rule, f"{source}: remap") for rule in strings("remap"))
     except ValueError as exc:
         raise InputError(str(exc)) from None
+    ca_bundle = table.get("ca-bundle")
+    if ca_bundle is not None and not isinstance(ca_bundle, str):
+        raise InputError(f"{source}: ca-bundle must be a string (a path)")
+    switches: dict[str, bool | None] = {}
+    for key in ("trust-env", "insecure"):
+        value = table.get(key)
+        if value is not None and not isinstance(value, bool):
+            raise InputError(f"{source}: {key} must be true or false")
+        switches[key] = value
     return Settings(
         source=source,
+        ca_bundle=ca_bundle,
+        trust_env=switches["trust-env"],
+        insecure=switches["insecure"],
         fail_on=fail_on,
         timeout=number("timeout", float),
         concurrency=number("concurrency", int),

@@ -14,6 +14,7 @@ Everything here runs in linear time over input that callers bound first.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -60,15 +61,32 @@ def fold(text: str) -> str:
     ``fold(x)`` is a whole-word test.
     """
     decomposed = unicodedata.normalize("NFKD", text.casefold()).translate(_EXTRA)
-    chars: list[str] = []
-    for char in decomposed:
+    # One C-level pass with a memoised per-character table: a Python loop over
+    # every character was the largest own cost of a run's content checks.
+    return " " + " ".join(decomposed.translate(_FOLD_CHARACTERS).split()) + " "
+
+
+class _FoldTable(dict[int, str]):
+    """What :func:`fold` makes of each character, worked out once per character.
+
+    Letters, digits and apostrophes stay, combining marks (the accents NFKD
+    split off) go, anything else becomes a space.
+    """
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
         if char.isalnum() or char == "'":
-            chars.append(char)
+            folded = char
         elif unicodedata.combining(char):
-            continue
+            folded = ""
         else:
-            chars.append(" ")
-    return " " + " ".join("".join(chars).split()) + " "
+            folded = " "
+        if len(self) < 65_536:  # a hostile page cannot grow it without bound
+            self[code] = folded
+        return folded
+
+
+_FOLD_CHARACTERS = _FoldTable()
 
 
 def fold_phrase(phrase: str) -> str:
@@ -96,10 +114,29 @@ def _written_without_spaces(phrase: str) -> bool:
 
 def first_phrase(folded: str, phrases: Iterable[str]) -> str | None:
     """The first phrase of ``phrases`` that occurs in ``folded``, or None."""
+    if isinstance(phrases, tuple):
+        # Most pages hold none of a list's phrases: one search for all of them
+        # settles that at once, instead of one test per phrase (225 per page).
+        anywhere = _any_phrase(phrases)
+        if anywhere is not None and anywhere.search(folded) is None:
+            return None
     for phrase in phrases:
         if has_phrase(folded, phrase):
             return phrase
     return None
+
+
+@functools.lru_cache(maxsize=256)
+def _any_phrase(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern that matches where :func:`has_phrase` would find any of ``phrases``."""
+    if not phrases:
+        return None
+    return re.compile(
+        "|".join(
+            re.escape(phrase if _written_without_spaces(phrase) else f" {phrase} ")
+            for phrase in phrases
+        )
+    )
 
 
 def fold_all(phrases: Iterable[str]) -> tuple[str, ...]:

@@ -48,3 +48,9 @@ class FetchPolicy:
     per_host_concurrency: int = 2
     per_host_delay: float = 0.0
     headers: tuple[tuple[str, str], ...] = ()
+    # TLS trust (issue 17): a PEM file (or directory) of trusted CAs instead of
+    # certifi's; SSL_CERT_FILE / REQUESTS_CA_BUNDLE honoured only when
+    # trust_env is set; insecure turns certificate checking off altogether.
+    ca_bundle: str | None = None
+    trust_env: bool = False
+    insecure: bool = False

@@ -787,7 +787,7 @@ class TestTls:
         """A name resolved by the resolver is reached over TLS with SNI and Host on that name."""
         server = serve({"/doc": html("hello over tls")}, tls=tls_files.server_context())
         resolver = MapResolver({"site.test": ["127.0.0.1"]})
-        fetch = fetcher(resolver=resolver, ca_bundle=str(tls_files.ca))
+        fetch = fetcher(local_policy(ca_bundle=str(tls_files.ca)), resolver=resolver)
         result = fetch.fetch(f"https://site.test:{server.port}/doc")
         assert result.failure is None, result.detail
         assert result.status == 200 and result.text == "hello over tls"
@@ -798,7 +798,7 @@ class TestTls:
         """A certificate for another name is a TLS failure even from an allowed address."""
         server = serve({"/": html("x")}, tls=tls_files.server_context())
         resolver = MapResolver({"other.test": ["127.0.0.1"]})
-        fetch = fetcher(resolver=resolver, ca_bundle=str(tls_files.ca))
+        fetch = fetcher(local_policy(ca_bundle=str(tls_files.ca)), resolver=resolver)
         result = fetch.fetch(f"https://other.test:{server.port}/")
         assert result.failure is FetchFailure.TLS
         assert "other.test" in result.detail or "mismatch" in result.detail.lower()
