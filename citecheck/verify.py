@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import hashlib
 import os
 import re
@@ -48,7 +49,7 @@ from citecheck.fetch.client import Fetcher
 from citecheck.fetch.policy import FetchPolicy
 from citecheck.fetch.result import FetchResult
 from citecheck.fetch.scheduler import host_key, run_by_host
-from citecheck.fetch.shards import ShardedExecutor
+from citecheck.fetch.shards import HostSharded, ShardedExecutor
 from citecheck.model import (
     ArchivedCopy,
     ArchiveState,
@@ -410,6 +411,12 @@ class _UrlChecker:
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
         self._new_probe_memo()
+
+    def close(self) -> None:
+        """Close this copy's fetchers (their connection pools): a worker's copy, after its run."""
+        self._fetcher.close()
+        if self._archive is not None:
+            self._archive.fetcher.close()
 
     def contexts(self, url: str) -> tuple[CitationContext, ...]:
         """The distinct contexts ``url`` is cited in, in the order the checks are returned."""
@@ -778,7 +785,9 @@ def verify(
 
     ``processes`` > 1 spreads the checks over that many worker processes
     (:class:`citecheck.fetch.shards.ShardedExecutor`), each host in one of
-    them, for runs whose CPU work outgrows one interpreter (see docs/scale.md).
+    them, for runs whose CPU work outgrows one interpreter (see docs/scale.md);
+    ``executor=DaskExecutor(client)`` (:mod:`citecheck.fetch.cluster`) does
+    the same on the workers of a Dask cluster.
     The cache, resolver and ``now`` must then pickle; a cassette cannot be
     shared between processes, and each process spaces its archive calls
     ``processes`` times further apart so the archive sees the same rate.
@@ -807,10 +816,11 @@ def verify(
         raise ValueError(f"processes must be at least 1, got {processes}")
     if processes > 1 and executor is not None:
         raise ValueError("give processes or an executor, not both")
-    # A ShardedExecutor passed in (the CLI starts one before parsing, so the
-    # workers' imports overlap the parse) counts like processes=N.
-    spread = executor.processes if isinstance(executor, ShardedExecutor) else processes
-    if spread > 1 and cassette is not None:
+    # A HostSharded executor passed in (a ShardedExecutor the CLI starts before
+    # parsing, so that the workers' imports overlap the parse, or a Dask
+    # cluster's DaskExecutor) counts like processes=N.
+    spread = executor.processes if isinstance(executor, HostSharded) else processes
+    if cassette is not None and (spread > 1 or isinstance(executor, HostSharded)):
         raise ValueError("a cassette is written by one process: use processes=1 with a cassette")
     reused = _reusable(reuse)
     contexts = _contexts(documents)
@@ -830,6 +840,9 @@ def verify(
             )
             archive_parts = _Archives(archive_fetcher, archive, spread, cache, now)
         checker = _UrlChecker(fetcher, cache, probe_soft_404, now, contexts, archive_parts, support)
+        if isinstance(executor, HostSharded):
+            # Its processes keep a copy of the checker for the run; then they drop and close it.
+            stack.callback(executor.release, checker)
         judged: dict[_CheckKey, Check] = {}
         finished: set[str] = set()
 
@@ -863,15 +876,20 @@ def verify(
         checks_at_once = policy.concurrency
         if executor is None:
             checks_at_once += max(2, policy.concurrency // 4)
+        # A HostSharded executor runs the scheduler its own way (a Dask cluster, on its workers).
+        schedule = (
+            executor.run_by_host
+            if isinstance(executor, HostSharded)
+            else functools.partial(run_by_host, executor=executor)
+        )
         try:
-            run_by_host(
+            schedule(
                 [url for url in urls if url not in finished],
                 checker,
                 key=host_key,
                 concurrency=checks_at_once,
                 per_host=policy.per_host_concurrency,
                 per_host_delay=policy.per_host_delay,
-                executor=executor,
                 on_result=on_result,
             )
         except KeyboardInterrupt:
