@@ -283,7 +283,7 @@ class DaskExecutor(HostSharded):
             return {}
         order = sorted(shards)
         shares = _shares(max(1, concurrency), [len(shards[shard]) for shard in order])
-        actors: list[Any] = [
+        placed = [
             self._client.submit(
                 _Shard,
                 work,
@@ -294,11 +294,32 @@ class DaskExecutor(HostSharded):
                 allow_other_workers=False,
                 actor=True,
                 pure=False,
-            ).result()
+            )
             for shard, share in zip(order, shares, strict=True)
         ]
-        for actor, shard in zip(actors, order, strict=True):
-            actor.start(list(shards[shard]), key).result()
+        try:
+            # An actor's handle talks through the current client, which need not be the default.
+            with self._client.as_current():
+                actors = [future.result() for future in placed]
+            return self._run_shards(
+                actors,
+                [list(shards[shard]) for shard in order],
+                key,
+                on_result,
+            )
+        finally:
+            # The actors (and their copies of ``work``) leave the workers with the run.
+            self._client.cancel(placed)
+
+    def _run_shards(
+        self,
+        actors: list[Any],
+        items: list[list[K]],
+        key: Callable[[K], str],
+        on_result: Callable[[K, T], None] | None,
+    ) -> dict[K, T]:
+        for actor, shard_items in zip(actors, items, strict=True):
+            actor.start(shard_items, key).result()
         batches: queue.SimpleQueue[tuple[list[tuple[K, T]], BaseException | bool]] = (
             queue.SimpleQueue()
         )
