@@ -33,6 +33,7 @@ import statistics
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -72,7 +73,7 @@ def cluster(workers: int, threads: int) -> Iterator[Client]:
 
 
 def timed(
-    document: Document, policy: FetchPolicy, control: int, executor: DaskExecutor | None
+    document: Document, policy: FetchPolicy, control: int, executor: Executor | None
 ) -> tuple[float, float, int, Report]:
     """Wall seconds, this process's CPU seconds, requests served, and the report of one run."""
     bench.hits(control, reset=True)
@@ -90,6 +91,11 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=50)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--generic",
+        action="store_true",
+        help="also time Dask's generic executor (client.get_executor()) on two workers, once",
+    )
     arguments = parser.parse_args()
     policy = FetchPolicy(
         concurrency=arguments.concurrency,
@@ -106,6 +112,19 @@ def main() -> None:
             f"threads: {wall:.2f} s wall, {cpu:.2f} s CPU, {requests} requests, {dict(expected)}",
             flush=True,
         )
+        if arguments.generic:
+            # What verify(executor=client.get_executor()) did before DaskExecutor: one task
+            # per URL, the checker pickled and tokenised with each.
+            with cluster(2, arguments.concurrency) as client:
+                generic = client.get_executor()
+                citecheck.verify(warm_up, policy=policy, archive=None, executor=generic)
+                wall, cpu, served, report = timed(document, policy, control, generic)
+            print(
+                f"get_executor() on 2 workers: {wall:.2f} s wall, {cpu:.2f} s CPU in the client "
+                f"process, {served} requests ({served - requests:+d} against threads), verdicts "
+                f"{'identical' if verdicts(report) == expected else dict(verdicts(report))}",
+                flush=True,
+            )
         walls: dict[int, list[float]] = {1: [], 2: []}
         for round_number in range(arguments.rounds):
             order = (1, 2) if round_number % 2 == 0 else (2, 1)

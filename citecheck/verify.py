@@ -23,7 +23,7 @@ import hashlib
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 
 import attrs
@@ -422,20 +422,22 @@ class _UrlChecker:
         """The distinct contexts ``url`` is cited in, in the order the checks are returned."""
         return self._contexts.get(url, (CitationContext(),))
 
-    def cached(self, url: str) -> tuple[Check, ...] | None:
-        """The judgements of ``url`` from the cache's fresh fetch of it, or None to fetch."""
+    def cached(self, urls: Iterable[str]) -> Iterator[tuple[str, tuple[Check, ...]]]:
+        """The judgements of each URL the cache has a fresh fetch of; the others are to fetch.
+
+        The cache reads every URL's latest check, page and dead streak in one pass.
+        """
         if self._cache is None:
-            return None
-        observation = self._cache.get_observation(
-            url, self._now(), shaped_by=self._shaped_by, page_type=ExtractedPage
+            return
+        found = self._cache.recall(
+            urls, self._now(), shaped_by=self._shaped_by, page_type=ExtractedPage
         )
-        if observation is None:
-            return None
-        page = observation.page
-        if page is not None and not page.main_text_read and self._wants_main_text(url):
-            # Stored by a run that needed no main text; this one does, so the page is read again.
-            return None
-        return self._judge_all(url, self._with_history(observation.check), page)
+        for url, observation in found.items():
+            page = observation.page
+            if page is not None and not page.main_text_read and self._wants_main_text(url):
+                # Stored by a run that needed no main text; this one does: it is read again.
+                continue
+            yield url, self._judge_all(url, observation.check, page)
 
     def __call__(self, url: str) -> tuple[Check, ...]:
         # verify() has served every fresh check from the cache before the run
@@ -863,11 +865,8 @@ def verify(
                     progress(_reused_check(url, documents, reused))
         # Fresh checks come straight from the cache, in this thread: a warm run
         # then spends no time handing thousands of look-ups to worker threads.
-        for url in dict.fromkeys(urls):
-            if url not in finished:
-                cached = checker.cached(url)
-                if cached is not None:
-                    on_result(url, cached)
+        for url, cached in checker.cached(url for url in urls if url not in finished):
+            on_result(url, cached)
         # With our own threads, a few more URL checks than requests: the
         # fetcher still lets only policy.concurrency requests out at once, and a
         # check analysing its page no longer keeps the next request waiting.

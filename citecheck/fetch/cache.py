@@ -42,9 +42,9 @@ import threading
 import time
 import types
 import typing
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -724,14 +724,7 @@ class CheckCache:
         """
         if self.max_age <= datetime.timedelta(0):
             return None
-        try:
-            now_utc = _as_utc(now)
-        except OverflowError:
-            raise ValueError(f"now {now.isoformat()} is out of range") from None
-        try:
-            upper = _time_key(now_utc + CLOCK_SKEW)
-        except OverflowError:
-            upper = _LATEST_KEY
+        now_utc, upper = self._bounds(now)
         with self._connection() as connection:
             row = connection.execute(
                 "SELECT fetched_at, verdict, record, shaped_by, page FROM checks"
@@ -756,6 +749,110 @@ class CheckCache:
         if check.url != url:
             raise self._error(f"a stored check of {url[:200]!r} names another URL")
         return Observation(attrs.evolve(check, from_cache=True), page)
+
+    def recall(
+        self,
+        urls: Iterable[str],
+        now: datetime.datetime,
+        *,
+        shaped_by: str,
+        page_type: type[RecordT] | None,
+    ) -> dict[str, Observation[RecordT]]:
+        """:meth:`get_observation` of many URLs, each check carrying its :meth:`dead_record`.
+
+        What a warm run asks of every URL it cites, read in one pass: one
+        connection and one read transaction for all of them, and one query
+        per URL walking its history from the newest row, which gives the
+        latest check, its page and the dead streak together (usually from one
+        row). URLs with nothing servable are left out. The checks have
+        ``from_cache=True`` and ``dead_since``/``dead_checks`` set.
+        """
+        found: dict[str, Observation[RecordT]] = {}
+        if self.max_age <= datetime.timedelta(0):
+            return found
+        now_utc, upper = self._bounds(now)
+        with self._connection() as connection:
+            # One snapshot for every read, instead of one implicit transaction per query.
+            connection.execute("BEGIN")
+            try:
+                for url in dict.fromkeys(urls):
+                    observation = self._recall_one(
+                        connection, url, now_utc, upper, shaped_by, page_type
+                    )
+                    if observation is not None:
+                        found[url] = observation
+            finally:
+                connection.execute("COMMIT")
+        return found
+
+    def _bounds(self, now: datetime.datetime) -> tuple[datetime.datetime, str]:
+        """``now`` in UTC and the latest fetch time a check may have to be served at ``now``."""
+        try:
+            now_utc = _as_utc(now)
+        except OverflowError:
+            raise ValueError(f"now {now.isoformat()} is out of range") from None
+        try:
+            upper = _time_key(now_utc + CLOCK_SKEW)
+        except OverflowError:
+            upper = _LATEST_KEY
+        return now_utc, upper
+
+    def _recall_one(
+        self,
+        connection: sqlite3.Connection,
+        url: str,
+        now_utc: datetime.datetime,
+        upper: str,
+        shaped_by: str,
+        page_type: type[RecordT] | None,
+    ) -> Observation[RecordT] | None:
+        latest: tuple[Any, ...] | None = None
+        dead: list[datetime.datetime] = []
+        counting = True
+        cursor = connection.execute(
+            "SELECT fetched_at, verdict, record, shaped_by, page FROM checks"
+            " WHERE url = ? ORDER BY fetched_at DESC, id DESC",
+            (_url_key(url),),
+        )
+        try:
+            for row in cursor:
+                if latest is None and (not isinstance(row[0], str) or row[0] <= upper):
+                    latest = row
+                if counting:
+                    # The dead streak, as _dead_run walks it.
+                    verdict = _verdict(row[1])
+                    if verdict is Verdict.DEAD:
+                        dead.append(_from_key(row[0]))
+                    elif verdict not in INCONCLUSIVE_VERDICTS:
+                        counting = False
+                if latest is not None and not counting:
+                    break
+            if latest is None or latest[3] != shaped_by:
+                return None
+            fetched_at = _from_key(latest[0])
+            if _verdict(latest[1]) in NEVER_SERVED_VERDICTS:
+                return None
+            if now_utc - fetched_at >= self.max_age:
+                return None
+            check = decode_check(latest[2])
+            page = None
+            if page_type is not None and latest[4] is not None:
+                page = _decode_page(latest[4], page_type)
+        except _Malformed as exc:
+            raise self._error(f"a stored check of {url[:200]!r} is malformed ({exc})") from None
+        finally:
+            # An unfinished SELECT keeps a read transaction open.
+            cursor.close()
+        if check.url != url:
+            raise self._error(f"a stored check of {url[:200]!r} names another URL")
+        dead.reverse()
+        check = attrs.evolve(
+            check,
+            from_cache=True,
+            dead_since=dead[0] if dead else None,
+            dead_checks=len(dead),
+        )
+        return Observation(check, page)
 
     def history(self, url: str) -> list[HistoryEntry]:
         """Every recorded check of ``url``, oldest first (ties in recording order)."""
