@@ -57,6 +57,7 @@ from citecheck.model import (
     Check,
     Citation,
     CitationResult,
+    ClaimSupport,
     Document,
     DocumentResult,
     HttpEvidence,
@@ -195,6 +196,14 @@ _CONTENT_FOR = frozenset({Verdict.OK, Verdict.MOVED})
 _INCONCLUSIVE = frozenset({Verdict.BLOCKED, Verdict.ERROR})
 
 _NO_ARCHIVE = "archive lookups are off (--no-archive)"
+
+
+@attrs.frozen
+class _OnPage:
+    """What the live page alone says about one citation, as the cache keeps it across runs."""
+
+    content: ContentVerdict
+    support: tuple[ClaimSupport, ...] = ()
 
 
 @attrs.frozen
@@ -482,12 +491,10 @@ class _UrlChecker:
 
     def _judge_all(self, url: str, check: Check, live: ExtractedPage | None) -> tuple[Check, ...]:
         contexts = self.contexts(url)
-        # The page is cut into sentences once, for every claim of every citation of it.
-        sentences = (
-            split_sentences(live.main_text)
-            if self._support and live is not None and any(context.claims for context in contexts)
-            else ()
-        )
+        # The page is cut into sentences once, for every claim of every citation of it,
+        # and only when one is judged here rather than recalled from the cache.
+        text = live.main_text if self._support and live is not None else ""
+        sentences = functools.cache(lambda: split_sentences(text) if text else ())
         return tuple(self._judge(check, live, context, sentences) for context in contexts)
 
     def _judge(
@@ -495,7 +502,7 @@ class _UrlChecker:
         check: Check,
         live: ExtractedPage | None,
         context: CitationContext,
-        sentences: Sequence[Sentence] = (),
+        sentences: Callable[[], Sequence[Sentence]] = tuple,
     ) -> Check:
         """One citation's verdict on a fetched URL, from that citation's own evidence."""
         if (
@@ -545,7 +552,7 @@ class _UrlChecker:
         check: Check,
         live: ExtractedPage,
         context: CitationContext,
-        sentences: Sequence[Sentence],
+        sentences: Callable[[], Sequence[Sentence]],
     ) -> Check:
         """Match the citation's title, quotes and claims against the live page, and against the
         copy from its access date when the title or quote does not match (or ``--drift`` asks).
@@ -553,6 +560,11 @@ class _UrlChecker:
         A claim the copy from the access date supported and the live page no
         longer does makes the page ``drifted`` (see docs/verdicts.md, "Claim
         support"); the copy is never fetched for the claims alone.
+
+        What the live page alone says about the citation (its content verdict
+        and claims' support, most of a warm run's CPU) is a pure function of
+        the page and the citation: it is kept in the cache under a key naming
+        both (:meth:`_on_page_key`) and recalled by the next run.
         """
         quotes = context.quotes or None
         archives = self._archive
@@ -563,9 +575,19 @@ class _UrlChecker:
             # or under --drift: text read for the claims alone must not change what decides
             # drifted (nor make one citation's verdict depend on another's claims).
             page = attrs.evolve(live, main_text_read=False)
-        content = content_verdict(
-            page, title=context.title, quote=quotes, accessed=context.accessed
+        on_page_key = self._on_page_key(check, context, compare_drift)
+        recalled = (
+            self._cache.get_answer(on_page_key, self._now(), _OnPage)
+            if self._cache is not None and on_page_key is not None
+            else None
         )
+        if recalled is not None:
+            content = recalled.content
+        else:
+            content = content_verdict(
+                page, title=context.title, quote=quotes, accessed=context.accessed
+            )
+        on_page = content
         compare = content.mismatched or compare_drift
         snapshot: SnapshotEvidence | None = None
         snapshot_page: ExtractedPage | None = None
@@ -603,11 +625,17 @@ class _UrlChecker:
                     quote_match=content.snapshot_quote_match,
                 )
                 snapshot_page = found.page
-        support = claims_support(
-            context.claims,
-            sentences,
-            split_sentences(snapshot_page.main_text) if snapshot_page is not None else (),
-        )
+        if snapshot_page is None and recalled is not None:
+            support = recalled.support
+        else:
+            support = claims_support(
+                context.claims,
+                sentences(),
+                split_sentences(snapshot_page.main_text) if snapshot_page is not None else (),
+            )
+        if snapshot_page is None and recalled is None and on_page_key is not None:
+            assert self._cache is not None
+            self._cache.record_answer(on_page_key, _OnPage(on_page, support), self._now())
         lost = next((item for item in support if item.lost), None)
         verdict = check.verdict
         reason = check.reason
@@ -650,6 +678,30 @@ class _UrlChecker:
             snapshot=snapshot,
             support=support,
         )
+
+    def _on_page_key(
+        self, check: Check, context: CitationContext, compare_drift: bool
+    ) -> str | None:
+        """The cache key of what the live page says about a citation, or None to keep nothing.
+
+        It names everything that decides it: the page (the digest of its body, its
+        final URL and what shaped its fetch, citecheck's version included), the
+        whole citation context, and the options that change the judgement.
+        """
+        if self._cache is None or check.sha256 is None:
+            return None
+        parts = (
+            "on-page",
+            self._shaped_by,
+            check.url,
+            check.http.final_url if check.http is not None else None,
+            check.sha256,
+            repr(context),
+            f"support={self._support}",
+            f"drift={compare_drift}",
+        )
+        digest = hashlib.sha256("\0".join(map(str, parts)).encode("utf-8", "surrogatepass"))
+        return f"on-page {digest.hexdigest()}"
 
     def _with_history(self, check: Check) -> Check:
         if self._cache is None:
