@@ -438,15 +438,27 @@ class _UrlChecker:
         """
         if self._cache is None:
             return
-        found = self._cache.recall(
-            urls, self._now(), shaped_by=self._shaped_by, page_type=ExtractedPage
+        now = self._now()
+        found = self._cache.recall(urls, now, shaped_by=self._shaped_by, page_type=ExtractedPage)
+        servable = {
+            url: observation
+            for url, observation in found.items()
+            # A page stored by a run that needed no main text, when this one does, is read again.
+            if observation.page is None
+            or observation.page.main_text_read
+            or not self._wants_main_text(url)
+        }
+        # What the pages said about their citations, recalled in one pass too.
+        compare_drift = self._archive is not None and self._archive.options.compare_drift
+        keys = (
+            self._on_page_key(observation.check, context, compare_drift)
+            for url, observation in servable.items()
+            if observation.page is not None
+            for context in self.contexts(url)
         )
-        for url, observation in found.items():
-            page = observation.page
-            if page is not None and not page.main_text_read and self._wants_main_text(url):
-                # Stored by a run that needed no main text; this one does: it is read again.
-                continue
-            yield url, self._judge_all(url, observation.check, page)
+        recalled = self._cache.get_answers((key for key in keys if key is not None), now, _OnPage)
+        for url, observation in servable.items():
+            yield url, self._judge_all(url, observation.check, observation.page, recalled)
 
     def __call__(self, url: str) -> tuple[Check, ...]:
         # verify() has served every fresh check from the cache before the run
@@ -489,13 +501,21 @@ class _UrlChecker:
             return None
         return extract_page(result.text, result.final_url, main_text=self._wants_main_text(url))
 
-    def _judge_all(self, url: str, check: Check, live: ExtractedPage | None) -> tuple[Check, ...]:
+    def _judge_all(
+        self,
+        url: str,
+        check: Check,
+        live: ExtractedPage | None,
+        recalled: Mapping[str, _OnPage] | None = None,
+    ) -> tuple[Check, ...]:
+        """Each citation context's check of ``url``; ``recalled``: the cache's on-page answers,
+        when already read (None: each is looked up as it is needed)."""
         contexts = self.contexts(url)
         # The page is cut into sentences once, for every claim of every citation of it,
         # and only when one is judged here rather than recalled from the cache.
         text = live.main_text if self._support and live is not None else ""
         sentences = functools.cache(lambda: split_sentences(text) if text else ())
-        return tuple(self._judge(check, live, context, sentences) for context in contexts)
+        return tuple(self._judge(check, live, context, sentences, recalled) for context in contexts)
 
     def _judge(
         self,
@@ -503,6 +523,7 @@ class _UrlChecker:
         live: ExtractedPage | None,
         context: CitationContext,
         sentences: Callable[[], Sequence[Sentence]] = tuple,
+        recalled: Mapping[str, _OnPage] | None = None,
     ) -> Check:
         """One citation's verdict on a fetched URL, from that citation's own evidence."""
         if (
@@ -525,7 +546,7 @@ class _UrlChecker:
                     signals=(*check.signals, "title:cited"),
                 )
         if check.verdict in _CONTENT_FOR and live is not None:
-            return self._judge_content(check, live, context, sentences)
+            return self._judge_content(check, live, context, sentences, recalled)
         if check.verdict in _ARCHIVE_FOR:
             if self._archive is None:
                 if context.archived is not None:
@@ -553,6 +574,7 @@ class _UrlChecker:
         live: ExtractedPage,
         context: CitationContext,
         sentences: Callable[[], Sequence[Sentence]],
+        known: Mapping[str, _OnPage] | None,
     ) -> Check:
         """Match the citation's title, quotes and claims against the live page, and against the
         copy from its access date when the title or quote does not match (or ``--drift`` asks).
@@ -576,11 +598,11 @@ class _UrlChecker:
             # drifted (nor make one citation's verdict depend on another's claims).
             page = attrs.evolve(live, main_text_read=False)
         on_page_key = self._on_page_key(check, context, compare_drift)
-        recalled = (
-            self._cache.get_answer(on_page_key, self._now(), _OnPage)
-            if self._cache is not None and on_page_key is not None
-            else None
-        )
+        recalled = None
+        if on_page_key is not None and known is not None:
+            recalled = known.get(on_page_key)
+        elif on_page_key is not None and self._cache is not None:
+            recalled = self._cache.get_answer(on_page_key, self._now(), _OnPage)
         if recalled is not None:
             content = recalled.content
         else:

@@ -917,21 +917,37 @@ class CheckCache:
         self, key: str, now: datetime.datetime, answer_type: type[RecordT]
     ) -> RecordT | None:
         """The answer kept under ``key`` if younger than ``max_age``, decoded as ``answer_type``."""
+        return self.get_answers([key], now, answer_type).get(key)
+
+    def get_answers(
+        self, keys: Iterable[str], now: datetime.datetime, answer_type: type[RecordT]
+    ) -> dict[str, RecordT]:
+        """:meth:`get_answer` of many keys in one pass (one connection, one read transaction).
+
+        Keys with no answer younger than ``max_age`` are left out.
+        """
+        found: dict[str, RecordT] = {}
         if self.max_age <= datetime.timedelta(0):
-            return None
+            return found
+        now_utc = _as_utc(now)
         with self._connection() as connection:
-            row = connection.execute(
-                "SELECT fetched_at, record FROM answers WHERE key = ?", (_url_key(key),)
-            ).fetchone()
-        if row is None:
-            return None
-        try:
-            age = _as_utc(now) - _from_key(row[0])
-            if not datetime.timedelta(0) - CLOCK_SKEW <= age < self.max_age:
-                return None
-            return _decode_page(row[1], answer_type)
-        except _Malformed as exc:
-            raise self._error(f"a stored archive answer is malformed ({exc})") from None
+            connection.execute("BEGIN")
+            try:
+                for key in dict.fromkeys(keys):
+                    row = connection.execute(
+                        "SELECT fetched_at, record FROM answers WHERE key = ?", (_url_key(key),)
+                    ).fetchone()
+                    if row is None:
+                        continue
+                    try:
+                        age = now_utc - _from_key(row[0])
+                        if datetime.timedelta(0) - CLOCK_SKEW <= age < self.max_age:
+                            found[key] = _decode_page(row[1], answer_type)
+                    except _Malformed as exc:
+                        raise self._error(f"a stored answer is malformed ({exc})") from None
+            finally:
+                connection.execute("COMMIT")
+        return found
 
     def prune(self, before: datetime.datetime) -> int:
         """Delete checks (and archive answers) fetched before ``before``; return how many
