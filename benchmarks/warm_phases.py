@@ -93,8 +93,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="citecheck-warm-") as scratch:
         for _ in range(arguments.runs):
             copy = Path(scratch) / "cache.sqlite"
+            # Run outside the repository: with ``-c`` the working directory comes first on
+            # sys.path, before a PYTHONPATH naming another commit's source.
             subprocess.run(
-                [sys.executable, "-c", _WARM, str(arguments.directory), str(copy)], check=True
+                [sys.executable, "-c", _WARM, str(arguments.directory.resolve()), str(copy)],
+                check=True,
+                cwd=scratch,
             )
             shutil.rmtree(scratch, ignore_errors=True)
             Path(scratch).mkdir(exist_ok=True)
