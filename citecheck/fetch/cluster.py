@@ -186,8 +186,10 @@ class DaskExecutor(HostSharded):
 
     The client is the caller's: shutting the executor down removes what it
     installed on the workers but leaves the client and its cluster running.
-    Workers are read when the executor is made; workers that join later run
-    calls only when a pinned worker has left.
+    :meth:`run_by_host` (what ``verify()`` uses) shards each run over the
+    workers there are when it starts; :meth:`submit` pins calls to the workers
+    there were when the executor was made (workers that join later run its
+    calls only when a pinned worker has left).
     """
 
     def __init__(
@@ -212,7 +214,13 @@ class DaskExecutor(HostSharded):
             raise InputError(
                 f"the Dask cluster has no worker after {WORKERS_TIMEOUT:.0f} s"
             ) from None
-        self._workers = sorted(client.scheduler_info(n_workers=-1)["workers"])
+        self._workers = self._current_workers()
+
+    def _current_workers(self) -> list[str]:
+        workers = sorted(self._client.scheduler_info(n_workers=-1)["workers"])
+        if not workers:
+            raise InputError("the Dask cluster has no worker left")
+        return workers
 
     @property
     def processes(self) -> int:
@@ -276,9 +284,11 @@ class DaskExecutor(HostSharded):
         with self._lock:
             if self._closed:
                 raise RuntimeError("cannot run on a DaskExecutor after shutdown")
+        # The cluster as it is now: workers may have joined or left since the last run.
+        workers = self._current_workers()
         shards: dict[int, dict[K, None]] = {}
         for item in items:
-            shards.setdefault(shard_of(key(item), len(self._workers)), {})[item] = None
+            shards.setdefault(shard_of(key(item), len(workers)), {})[item] = None
         if not shards:
             return {}
         order = sorted(shards)
@@ -290,8 +300,9 @@ class DaskExecutor(HostSharded):
                 share,
                 per_host,
                 per_host_delay,
-                workers=[self._workers[shard]],
-                allow_other_workers=False,
+                workers=[workers[shard]],
+                # A worker that left meanwhile: the shard runs on another one.
+                allow_other_workers=True,
                 actor=True,
                 pure=False,
             )
