@@ -9,10 +9,13 @@ process). Skipped when dask is not installed, except in CI (``CI=true``).
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -308,3 +311,71 @@ class TestCommandLine:
         assert result.returncode == 2
         assert "pip install 'dask[distributed]'" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+SLOW_HOSTS = ("slow-a", "slow-b", "slow-c", "slow-d")
+SLOW = {
+    f"/s{n}": Route(body=f"<title>Source {n}</title><p>Words.</p>", action="sleep", delay=0.25)
+    for n in range(10)
+}
+
+
+class TestInterrupted:
+    """Ctrl-C during a run on Dask writes the partial report, as with threads."""
+
+    def test_sigint_writes_what_came_back(self, client: Any, tmp_path: Path) -> None:
+        """SIGINT mid-way: exit 130, no traceback, every URL either checked or pending."""
+        with StandinWeb({host: SLOW for host in SLOW_HOSTS}) as web:
+            urls = [f"{web.base(host)}/s{n}" for host in SLOW_HOSTS for n in range(10)]
+            notes = "\n".join(
+                f"[{i}] “Source”, Site, {url}, accessed 14 April 2023."
+                for i, url in enumerate(urls, 1)
+            )
+            body = " ".join(f"Claim {i}[{i}]." for i in range(1, len(urls) + 1))
+            article = tmp_path / "article.txt"
+            article.write_text(f"Title\n\n{body}\n\n{notes}\n", encoding="utf-8")
+            output = tmp_path / "partial.json"
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "citecheck",
+                    "verify",
+                    "--no-cache",
+                    "--no-archive",
+                    "--no-probe",
+                    "--quiet",
+                    "--allow-network",
+                    "127.0.0.1/32",
+                    "--concurrency",
+                    "2",
+                    "--dask-scheduler",
+                    client.scheduler.address,
+                    "-o",
+                    str(output),
+                    str(article),
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+
+            def served() -> int:
+                return sum(sum(web.hits(host).values()) for host in SLOW_HOSTS)
+
+            deadline = time.monotonic() + 60
+            while served() < 8 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            process.send_signal(signal.SIGINT)
+            _, stderr = process.communicate(timeout=60)
+        assert process.returncode == 130, stderr
+        assert b"Traceback" not in stderr
+        partial = json.loads(output.read_text(encoding="utf-8"))
+        assert partial["incomplete"] is True
+        done = {
+            check["url"]
+            for citation in partial["documents"][0]["citations"]
+            for check in citation["checks"]
+        }
+        assert done and partial["pending"]
+        assert done | set(partial["pending"]) == set(urls)
+        assert done.isdisjoint(partial["pending"])
