@@ -4,32 +4,33 @@ Why not ``client.get_executor()``: a Dask executor pickles and tokenises the
 function with every call. For ``verify()`` the function is the URL checker,
 which carries the fetcher, the policy and every citation's context (100 to
 500 kB for a few thousand notes), so every URL paid for that, and every call
-ran on a fresh copy: the soft-404 probe memo was lost (+74 % requests), each
-copy opened its own connections and never closed them. Measured, that path
-was 7-12 times slower than the thread pool (benchmarks/RESULTS.md, section 6).
+ran on a fresh copy: the soft-404 probe memo was lost (+67 % requests on the
+benchmark), each copy opened its own connections and never closed them.
+Measured, that path was 10 times slower than this one on the same two
+workers (benchmarks/RESULTS.md, section 6.1).
 
 :class:`DaskExecutor` is a :class:`~citecheck.fetch.shards.HostSharded`
 executor like :class:`~citecheck.fetch.shards.ShardedExecutor`, with Dask
-workers in place of local processes:
+workers in place of local processes. ``verify()`` uses its
+:meth:`DaskExecutor.run_by_host`:
 
-* the function is registered once as a worker plugin (:class:`_Installed`):
-  every worker, including one that joins later, unpickles it once and keeps
-  it; a call ships only the plugin's name and the URL, and no argument is
-  tokenised (``pure=False``);
-* every call is pinned to the worker its host hashes to
-  (:func:`~citecheck.fetch.shards.shard_of`), so the worker's copy of the
-  checker keeps the host's soft-404 probes, its open connections and its
-  per-host state, exactly as one process would. Only when that worker is
-  gone does Dask run the call elsewhere (``allow_other_workers``), so a lost
-  worker costs a repeated probe, never a hung run;
-* each call's result comes back as it finishes (a
-  :class:`concurrent.futures.Future` settled from the client's event loop),
-  so the scheduler's per-host limits, the progress bar and a partial report
-  on Ctrl-C work as with threads;
-* :meth:`DaskExecutor.release` (``verify()`` calls it when its run ends) and
-  shutting down remove the plugin, which closes each worker's copy (its
-  connection pools) through the function's ``close()``: a cluster that
-  serves many runs keeps none of them.
+* hosts are sharded to workers (:func:`~citecheck.fetch.shards.shard_of`),
+  and each worker gets its hosts' URLs and the checker in one message, to a
+  :class:`_Shard` actor that runs the per-host scheduler
+  (:func:`~citecheck.fetch.scheduler.run_by_host`) there with its share of
+  the concurrency: the worker's copy of the checker keeps its hosts'
+  soft-404 probes, open connections and per-host limits, exactly as one
+  process would, and no URL is tokenised or costs a Dask task (about 1.5 ms
+  of client and scheduler CPU each, as much as checking the URL);
+* results stream back in batches as they finish, so the progress bar and a
+  partial report on Ctrl-C work as with threads;
+* when the run ends the actors close their copies (connection pools) and
+  leave the workers.
+
+It is also an ordinary :class:`concurrent.futures.Executor`: :meth:`submit`
+runs a call on the worker its first argument's host maps to, on a copy of
+the function every worker unpickles once (a worker plugin, :class:`_Installed`),
+and :meth:`DaskExecutor.release` removes that copy (closing it).
 
 ``distributed`` is an optional dependency (``pip install 'dask[distributed]'``):
 this module imports it, so it is imported only when a Dask cluster is asked
