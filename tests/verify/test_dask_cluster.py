@@ -314,9 +314,10 @@ class TestCommandLine:
 
 
 SLOW_HOSTS = ("slow-a", "slow-b", "slow-c", "slow-d")
+# 60 URLs, half a second each, two at a time: 15 s, time enough to interrupt a loaded machine.
 SLOW = {
-    f"/s{n}": Route(body=f"<title>Source {n}</title><p>Words.</p>", action="sleep", delay=0.25)
-    for n in range(10)
+    f"/s{n}": Route(body=f"<title>Source {n}</title><p>Words.</p>", action="sleep", delay=0.5)
+    for n in range(15)
 }
 
 
@@ -326,7 +327,7 @@ class TestInterrupted:
     def test_sigint_writes_what_came_back(self, client: Any, tmp_path: Path) -> None:
         """SIGINT mid-way: exit 130, no traceback, every URL either checked or pending."""
         with StandinWeb({host: SLOW for host in SLOW_HOSTS}) as web:
-            urls = [f"{web.base(host)}/s{n}" for host in SLOW_HOSTS for n in range(10)]
+            urls = [f"{web.base(host)}/s{n}" for host in SLOW_HOSTS for n in range(15)]
             notes = "\n".join(
                 f"[{i}] “Source”, Site, {url}, accessed 14 April 2023."
                 for i, url in enumerate(urls, 1)
