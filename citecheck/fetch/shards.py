@@ -279,8 +279,12 @@ class ShardedExecutor(HostSharded):
                 # Interrupted: what is still running is not waited for.
                 worker.terminate()
             worker.join(timeout=5)
-        self._results.put(None)
-        self._reader.join(timeout=5)
+        # The reader sees the workers gone at its next poll and ends. It is not
+        # woken by a message: a worker terminated while sending its last answer
+        # can leave the result queue's write lock taken, and the feeder thread
+        # of a put() here then waited for it forever, hanging this process's
+        # exit (reproduced with a worker slow to start, on the commit before too).
+        self._reader.join(timeout=5 + _POLL)
         self._results.close()
         # Whatever the workers never answered ends now, not never.
         self._fail_all(WorkerDied("the executor shut down before this call was answered"))
