@@ -256,6 +256,12 @@ def _build_parser() -> argparse.ArgumentParser:
         help="worker processes sharing the checks, each host in one (default 1); "
         "for runs that keep more than one core busy",
     )
+    verify_command.add_argument(
+        "--dask-scheduler",
+        metavar="ADDRESS",
+        help="check on the workers of this Dask cluster (tcp://HOST:8786), each host on one "
+        "worker; needs dask[distributed] (docs/scale.md)",
+    )
     cache_group = verify_command.add_mutually_exclusive_group()
     cache_group.add_argument("--cache", metavar="PATH", help="the SQLite cache and history file")
     cache_group.add_argument(
@@ -677,15 +683,36 @@ def _run_verify(arguments: argparse.Namespace) -> int:
     processes = _first(arguments.processes, settings.processes, 1)
     if processes > 1 and cassette is not None:
         raise InputError("--processes cannot be combined with --cassette (one process writes it)")
-    # Worker processes start before parsing, so that their imports (half a
-    # second each) overlap it instead of delaying the first fetch.
-    pool = ShardedExecutor(processes, policy.concurrency) if processes > 1 else None
+    pool: Executor | None = None
+    if arguments.dask_scheduler:
+        if processes > 1:
+            raise InputError("give --processes or --dask-scheduler, not both")
+        if cassette is not None:
+            raise InputError(
+                "--dask-scheduler cannot be combined with --cassette (one process writes it)"
+            )
+        pool = _dask_executor(arguments.dask_scheduler)
+    elif processes > 1:
+        # Worker processes start before parsing, so that their imports (half a
+        # second each) overlap it instead of delaying the first fetch.
+        pool = ShardedExecutor(processes, policy.concurrency)
     try:
         return _verify_with(arguments, settings, policy, cassette, pool)
     finally:
         if pool is not None:
             # Interrupted or done, nothing is left to wait for.
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _dask_executor(address: str) -> Executor:
+    """An executor on the Dask cluster at ``address``; a missing Dask is a one-line error."""
+    try:
+        from citecheck.fetch.cluster import connect
+    except ImportError as error:
+        if error.name not in ("dask", "distributed"):
+            raise
+        raise InputError("--dask-scheduler needs Dask: pip install 'dask[distributed]'") from None
+    return connect(address)
 
 
 def _verify_with(

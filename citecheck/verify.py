@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import hashlib
 import os
 import re
 import threading
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor
 
 import attrs
@@ -48,7 +49,7 @@ from citecheck.fetch.client import Fetcher
 from citecheck.fetch.policy import FetchPolicy
 from citecheck.fetch.result import FetchResult
 from citecheck.fetch.scheduler import host_key, run_by_host
-from citecheck.fetch.shards import ShardedExecutor
+from citecheck.fetch.shards import HostSharded, ShardedExecutor
 from citecheck.model import (
     ArchivedCopy,
     ArchiveState,
@@ -56,6 +57,7 @@ from citecheck.model import (
     Check,
     Citation,
     CitationResult,
+    ClaimSupport,
     Document,
     DocumentResult,
     HttpEvidence,
@@ -198,6 +200,14 @@ _CONTENT_FOR = frozenset({Verdict.OK, Verdict.MOVED})
 _INCONCLUSIVE = frozenset({Verdict.BLOCKED, Verdict.ERROR})
 
 _NO_ARCHIVE = "archive lookups are off (--no-archive)"
+
+
+@attrs.frozen
+class _OnPage:
+    """What the live page alone says about one citation, as the cache keeps it across runs."""
+
+    content: ContentVerdict
+    support: tuple[ClaimSupport, ...] = ()
 
 
 @attrs.frozen
@@ -419,24 +429,44 @@ class _UrlChecker:
         self.__dict__.update(state)
         self._new_probe_memo()
 
+    def close(self) -> None:
+        """Close this copy's fetchers (their connection pools): a worker's copy, after its run."""
+        self._fetcher.close()
+        if self._archive is not None:
+            self._archive.fetcher.close()
+
     def contexts(self, url: str) -> tuple[CitationContext, ...]:
         """The distinct contexts ``url`` is cited in, in the order the checks are returned."""
         return self._contexts.get(url, (CitationContext(),))
 
-    def cached(self, url: str) -> tuple[Check, ...] | None:
-        """The judgements of ``url`` from the cache's fresh fetch of it, or None to fetch."""
+    def cached(self, urls: Iterable[str]) -> Iterator[tuple[str, tuple[Check, ...]]]:
+        """The judgements of each URL the cache has a fresh fetch of; the others are to fetch.
+
+        The cache reads every URL's latest check, page and dead streak in one pass.
+        """
         if self._cache is None:
-            return None
-        observation = self._cache.get_observation(
-            url, self._now(), shaped_by=self._shaped_by, page_type=ExtractedPage
+            return
+        now = self._now()
+        found = self._cache.recall(urls, now, shaped_by=self._shaped_by, page_type=ExtractedPage)
+        servable = {
+            url: observation
+            for url, observation in found.items()
+            # A page stored by a run that needed no main text, when this one does, is read again.
+            if observation.page is None
+            or observation.page.main_text_read
+            or not self._wants_main_text(url)
+        }
+        # What the pages said about their citations, recalled in one pass too.
+        compare_drift = self._archive is not None and self._archive.options.compare_drift
+        keys = (
+            self._on_page_key(observation.check, context, compare_drift)
+            for url, observation in servable.items()
+            if observation.page is not None
+            for context in self.contexts(url)
         )
-        if observation is None:
-            return None
-        page = observation.page
-        if page is not None and not page.main_text_read and self._wants_main_text(url):
-            # Stored by a run that needed no main text; this one does, so the page is read again.
-            return None
-        return self._judge_all(url, self._with_history(observation.check), page)
+        recalled = self._cache.get_answers((key for key in keys if key is not None), now, _OnPage)
+        for url, observation in servable.items():
+            yield url, self._judge_all(url, observation.check, observation.page, recalled)
 
     def __call__(self, url: str) -> tuple[Check, ...]:
         # verify() has served every fresh check from the cache before the run
@@ -488,24 +518,31 @@ class _UrlChecker:
             return None
         return extract_page(result.text, result.final_url, main_text=self._wants_main_text(url))
 
-    def _judge_all(self, url: str, check: Check, live: ExtractedPage | None) -> tuple[Check, ...]:
+    def _judge_all(
+        self,
+        url: str,
+        check: Check,
+        live: ExtractedPage | None,
+        recalled: Mapping[str, _OnPage] | None = None,
+    ) -> tuple[Check, ...]:
+        """Each citation context's check of ``url``; ``recalled``: the cache's on-page answers,
+        when already read (None: each is looked up as it is needed)."""
         # An accepted status (--accept) is ok before any judgement: no archive is looked for.
         check = accept_status(check, self._accept)
         contexts = self.contexts(url)
-        # The page is cut into sentences once, for every claim of every citation of it.
-        sentences = (
-            split_sentences(live.main_text)
-            if self._support and live is not None and any(context.claims for context in contexts)
-            else ()
-        )
-        return tuple(self._judge(check, live, context, sentences) for context in contexts)
+        # The page is cut into sentences once, for every claim of every citation of it,
+        # and only when one is judged here rather than recalled from the cache.
+        text = live.main_text if self._support and live is not None else ""
+        sentences = functools.cache(lambda: split_sentences(text) if text else ())
+        return tuple(self._judge(check, live, context, sentences, recalled) for context in contexts)
 
     def _judge(
         self,
         check: Check,
         live: ExtractedPage | None,
         context: CitationContext,
-        sentences: Sequence[Sentence] = (),
+        sentences: Callable[[], Sequence[Sentence]] = tuple,
+        recalled: Mapping[str, _OnPage] | None = None,
     ) -> Check:
         """One citation's verdict on a fetched URL, from that citation's own evidence."""
         if (
@@ -528,7 +565,7 @@ class _UrlChecker:
                     signals=(*check.signals, "title:cited"),
                 )
         if check.verdict in _CONTENT_FOR and live is not None:
-            return self._judge_content(check, live, context, sentences)
+            return self._judge_content(check, live, context, sentences, recalled)
         if check.verdict in _ARCHIVE_FOR:
             if self._archive is None:
                 if context.archived is not None:
@@ -555,7 +592,8 @@ class _UrlChecker:
         check: Check,
         live: ExtractedPage,
         context: CitationContext,
-        sentences: Sequence[Sentence],
+        sentences: Callable[[], Sequence[Sentence]],
+        known: Mapping[str, _OnPage] | None,
     ) -> Check:
         """Match the citation's title, quotes and claims against the live page, and against the
         copy from its access date when the title or quote does not match (or ``--drift`` asks).
@@ -563,6 +601,11 @@ class _UrlChecker:
         A claim the copy from the access date supported and the live page no
         longer does makes the page ``drifted`` (see docs/verdicts.md, "Claim
         support"); the copy is never fetched for the claims alone.
+
+        What the live page alone says about the citation (its content verdict
+        and claims' support, most of a warm run's CPU) is a pure function of
+        the page and the citation: it is kept in the cache under a key naming
+        both (:meth:`_on_page_key`) and recalled by the next run.
         """
         quotes = context.quotes or None
         archives = self._archive
@@ -573,9 +616,19 @@ class _UrlChecker:
             # or under --drift: text read for the claims alone must not change what decides
             # drifted (nor make one citation's verdict depend on another's claims).
             page = attrs.evolve(live, main_text_read=False)
-        content = content_verdict(
-            page, title=context.title, quote=quotes, accessed=context.accessed
-        )
+        on_page_key = self._on_page_key(check, context, compare_drift)
+        recalled = None
+        if on_page_key is not None and known is not None:
+            recalled = known.get(on_page_key)
+        elif on_page_key is not None and self._cache is not None:
+            recalled = self._cache.get_answer(on_page_key, self._now(), _OnPage)
+        if recalled is not None:
+            content = recalled.content
+        else:
+            content = content_verdict(
+                page, title=context.title, quote=quotes, accessed=context.accessed
+            )
+        on_page = content
         compare = content.mismatched or compare_drift
         snapshot: SnapshotEvidence | None = None
         snapshot_page: ExtractedPage | None = None
@@ -613,11 +666,17 @@ class _UrlChecker:
                     quote_match=content.snapshot_quote_match,
                 )
                 snapshot_page = found.page
-        support = claims_support(
-            context.claims,
-            sentences,
-            split_sentences(snapshot_page.main_text) if snapshot_page is not None else (),
-        )
+        if snapshot_page is None and recalled is not None:
+            support = recalled.support
+        else:
+            support = claims_support(
+                context.claims,
+                sentences(),
+                split_sentences(snapshot_page.main_text) if snapshot_page is not None else (),
+            )
+        if snapshot_page is None and recalled is None and on_page_key is not None:
+            assert self._cache is not None
+            self._cache.record_answer(on_page_key, _OnPage(on_page, support), self._now())
         lost = next((item for item in support if item.lost), None)
         verdict = check.verdict
         reason = check.reason
@@ -660,6 +719,30 @@ class _UrlChecker:
             snapshot=snapshot,
             support=support,
         )
+
+    def _on_page_key(
+        self, check: Check, context: CitationContext, compare_drift: bool
+    ) -> str | None:
+        """The cache key of what the live page says about a citation, or None to keep nothing.
+
+        It names everything that decides it: the page (the digest of its body, its
+        final URL and what shaped its fetch, citecheck's version included), the
+        whole citation context, and the options that change the judgement.
+        """
+        if self._cache is None or check.sha256 is None:
+            return None
+        parts = (
+            "on-page",
+            self._shaped_by,
+            check.url,
+            check.http.final_url if check.http is not None else None,
+            check.sha256,
+            repr(context),
+            f"support={self._support}",
+            f"drift={compare_drift}",
+        )
+        digest = hashlib.sha256("\0".join(map(str, parts)).encode("utf-8", "surrogatepass"))
+        return f"on-page {digest.hexdigest()}"
 
     def _with_history(self, check: Check) -> Check:
         if self._cache is None:
@@ -812,7 +895,9 @@ def verify(
 
     ``processes`` > 1 spreads the checks over that many worker processes
     (:class:`citecheck.fetch.shards.ShardedExecutor`), each host in one of
-    them, for runs whose CPU work outgrows one interpreter (see docs/scale.md).
+    them, for runs whose CPU work outgrows one interpreter (see docs/scale.md);
+    ``executor=DaskExecutor(client)`` (:mod:`citecheck.fetch.cluster`) does
+    the same on the workers of a Dask cluster.
     The cache, resolver and ``now`` must then pickle; a cassette cannot be
     shared between processes, and each process spaces its archive calls
     ``processes`` times further apart so the archive sees the same rate.
@@ -855,10 +940,11 @@ def verify(
         raise ValueError(f"processes must be at least 1, got {processes}")
     if processes > 1 and executor is not None:
         raise ValueError("give processes or an executor, not both")
-    # A ShardedExecutor passed in (the CLI starts one before parsing, so the
-    # workers' imports overlap the parse) counts like processes=N.
-    spread = executor.processes if isinstance(executor, ShardedExecutor) else processes
-    if spread > 1 and cassette is not None:
+    # A HostSharded executor passed in (a ShardedExecutor the CLI starts before
+    # parsing, so that the workers' imports overlap the parse, or a Dask
+    # cluster's DaskExecutor) counts like processes=N.
+    spread = executor.processes if isinstance(executor, HostSharded) else processes
+    if cassette is not None and (spread > 1 or isinstance(executor, HostSharded)):
         raise ValueError("a cassette is written by one process: use processes=1 with a cassette")
     reused = _reusable(reuse)
     contexts = _contexts(documents)
@@ -893,6 +979,9 @@ def verify(
             remap,
             accept,
         )
+        if isinstance(executor, HostSharded):
+            # Its processes keep a copy of the checker for the run; then they drop and close it.
+            stack.callback(executor.release, checker)
         judged: dict[_CheckKey, Check] = {}
         finished: set[str] = set()
 
@@ -913,11 +1002,8 @@ def verify(
                     progress(_reused_check(url, documents, reused))
         # Fresh checks come straight from the cache, in this thread: a warm run
         # then spends no time handing thousands of look-ups to worker threads.
-        for url in dict.fromkeys(urls):
-            if url not in finished:
-                cached = checker.cached(url)
-                if cached is not None:
-                    on_result(url, cached)
+        for url, cached in checker.cached(url for url in urls if url not in finished):
+            on_result(url, cached)
         # With our own threads, a few more URL checks than requests: the
         # fetcher still lets only policy.concurrency requests out at once, and a
         # check analysing its page no longer keeps the next request waiting.
@@ -926,15 +1012,20 @@ def verify(
         checks_at_once = policy.concurrency
         if executor is None:
             checks_at_once += max(2, policy.concurrency // 4)
+        # A HostSharded executor runs the scheduler its own way (a Dask cluster, on its workers).
+        schedule = (
+            executor.run_by_host
+            if isinstance(executor, HostSharded)
+            else functools.partial(run_by_host, executor=executor)
+        )
         try:
-            run_by_host(
+            schedule(
                 [url for url in urls if url not in finished],
                 checker,
                 key=host_key,
                 concurrency=checks_at_once,
                 per_host=policy.per_host_concurrency,
                 per_host_delay=policy.per_host_delay,
-                executor=executor,
                 on_result=on_result,
             )
         except KeyboardInterrupt:

@@ -42,9 +42,9 @@ import threading
 import time
 import types
 import typing
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -325,7 +325,11 @@ def _tuple_decoder(args: tuple[typing.Any, ...]) -> _Decoder:
         def variadic(data: object, where: str) -> object:
             if not isinstance(data, list):
                 raise _Malformed(f"{where}: expected a list")
-            return tuple(item_decoder(item, f"{where}[{i}]") for i, item in enumerate(data))
+            try:
+                return tuple([item_decoder(item, where) for item in data])
+            except _Malformed:
+                _name_the_item([item_decoder] * len(data), data, where)
+                raise
 
         return variadic
     decoders = tuple(_decoder(arg) for arg in args)
@@ -335,10 +339,23 @@ def _tuple_decoder(args: tuple[typing.Any, ...]) -> _Decoder:
             raise _Malformed(f"{where}: expected a list")
         if len(decoders) != len(data):
             raise _Malformed(f"{where}: expected {len(decoders)} items")
-        pairs = enumerate(zip(decoders, data, strict=True))
-        return tuple(decode(item, f"{where}[{i}]") for i, (decode, item) in pairs)
+        try:
+            return tuple([decode(item, where) for decode, item in zip(decoders, data, strict=True)])
+        except _Malformed:
+            _name_the_item(decoders, data, where)
+            raise
 
     return fixed
+
+
+def _name_the_item(decoders: typing.Sequence[_Decoder], data: list[object], where: str) -> None:
+    """Decode a list that failed again, item by item, to raise an error naming the bad item.
+
+    The items' positions are only formatted once something failed: building
+    ``where[i]`` for every item of every stored list was a fifth of decoding.
+    """
+    for index, (decode, item) in enumerate(zip(decoders, data, strict=True)):
+        decode(item, f"{where}[{index}]")
 
 
 def _null(data: object, where: str) -> object:
@@ -404,13 +421,20 @@ def _attrs_decoder(cls: type) -> _Decoder:
         if field.init and field.name not in _NOT_STORED
     )
 
+    # Each field's decoder, found on its first use and kept: looking it up in
+    # _decoder's cache hashes the type hint, a third of a warm run's decoding.
+    decoders: list[_Decoder | None] = [None] * len(fields)
+
     def record(data: object, where: str) -> object:
         if not isinstance(data, dict):
             raise _Malformed(f"{where}: expected an object")
         kwargs: dict[str, object] = {}
-        for name, alias, required, hint in fields:
+        for index, (name, alias, required, hint) in enumerate(fields):
             if name in data:
-                kwargs[alias] = _decoder(hint)(data[name], name)
+                decode = decoders[index]
+                if decode is None:
+                    decode = decoders[index] = _decoder(hint)
+                kwargs[alias] = decode(data[name], name)
             elif required:
                 raise _Malformed(f"{where}: {name} is missing")
         try:
@@ -724,14 +748,7 @@ class CheckCache:
         """
         if self.max_age <= datetime.timedelta(0):
             return None
-        try:
-            now_utc = _as_utc(now)
-        except OverflowError:
-            raise ValueError(f"now {now.isoformat()} is out of range") from None
-        try:
-            upper = _time_key(now_utc + CLOCK_SKEW)
-        except OverflowError:
-            upper = _LATEST_KEY
+        now_utc, upper = self._bounds(now)
         with self._connection() as connection:
             row = connection.execute(
                 "SELECT fetched_at, verdict, record, shaped_by, page FROM checks"
@@ -756,6 +773,110 @@ class CheckCache:
         if check.url != url:
             raise self._error(f"a stored check of {url[:200]!r} names another URL")
         return Observation(attrs.evolve(check, from_cache=True), page)
+
+    def recall(
+        self,
+        urls: Iterable[str],
+        now: datetime.datetime,
+        *,
+        shaped_by: str,
+        page_type: type[RecordT] | None,
+    ) -> dict[str, Observation[RecordT]]:
+        """:meth:`get_observation` of many URLs, each check carrying its :meth:`dead_record`.
+
+        What a warm run asks of every URL it cites, read in one pass: one
+        connection and one read transaction for all of them, and one query
+        per URL walking its history from the newest row, which gives the
+        latest check, its page and the dead streak together (usually from one
+        row). URLs with nothing servable are left out. The checks have
+        ``from_cache=True`` and ``dead_since``/``dead_checks`` set.
+        """
+        found: dict[str, Observation[RecordT]] = {}
+        if self.max_age <= datetime.timedelta(0):
+            return found
+        now_utc, upper = self._bounds(now)
+        with self._connection() as connection:
+            # One snapshot for every read, instead of one implicit transaction per query.
+            connection.execute("BEGIN")
+            try:
+                for url in dict.fromkeys(urls):
+                    observation = self._recall_one(
+                        connection, url, now_utc, upper, shaped_by, page_type
+                    )
+                    if observation is not None:
+                        found[url] = observation
+            finally:
+                connection.execute("COMMIT")
+        return found
+
+    def _bounds(self, now: datetime.datetime) -> tuple[datetime.datetime, str]:
+        """``now`` in UTC and the latest fetch time a check may have to be served at ``now``."""
+        try:
+            now_utc = _as_utc(now)
+        except OverflowError:
+            raise ValueError(f"now {now.isoformat()} is out of range") from None
+        try:
+            upper = _time_key(now_utc + CLOCK_SKEW)
+        except OverflowError:
+            upper = _LATEST_KEY
+        return now_utc, upper
+
+    def _recall_one(
+        self,
+        connection: sqlite3.Connection,
+        url: str,
+        now_utc: datetime.datetime,
+        upper: str,
+        shaped_by: str,
+        page_type: type[RecordT] | None,
+    ) -> Observation[RecordT] | None:
+        latest: tuple[Any, ...] | None = None
+        dead: list[datetime.datetime] = []
+        counting = True
+        cursor = connection.execute(
+            "SELECT fetched_at, verdict, record, shaped_by, page FROM checks"
+            " WHERE url = ? ORDER BY fetched_at DESC, id DESC",
+            (_url_key(url),),
+        )
+        try:
+            for row in cursor:
+                if latest is None and (not isinstance(row[0], str) or row[0] <= upper):
+                    latest = row
+                if counting:
+                    # The dead streak, as _dead_run walks it.
+                    verdict = _verdict(row[1])
+                    if verdict is Verdict.DEAD:
+                        dead.append(_from_key(row[0]))
+                    elif verdict not in INCONCLUSIVE_VERDICTS:
+                        counting = False
+                if latest is not None and not counting:
+                    break
+            if latest is None or latest[3] != shaped_by:
+                return None
+            fetched_at = _from_key(latest[0])
+            if _verdict(latest[1]) in NEVER_SERVED_VERDICTS:
+                return None
+            if now_utc - fetched_at >= self.max_age:
+                return None
+            check = decode_check(latest[2])
+            page = None
+            if page_type is not None and latest[4] is not None:
+                page = _decode_page(latest[4], page_type)
+        except _Malformed as exc:
+            raise self._error(f"a stored check of {url[:200]!r} is malformed ({exc})") from None
+        finally:
+            # An unfinished SELECT keeps a read transaction open.
+            cursor.close()
+        if check.url != url:
+            raise self._error(f"a stored check of {url[:200]!r} names another URL")
+        dead.reverse()
+        check = attrs.evolve(
+            check,
+            from_cache=True,
+            dead_since=dead[0] if dead else None,
+            dead_checks=len(dead),
+        )
+        return Observation(check, page)
 
     def history(self, url: str) -> list[HistoryEntry]:
         """Every recorded check of ``url``, oldest first (ties in recording order)."""
@@ -820,21 +941,37 @@ class CheckCache:
         self, key: str, now: datetime.datetime, answer_type: type[RecordT]
     ) -> RecordT | None:
         """The answer kept under ``key`` if younger than ``max_age``, decoded as ``answer_type``."""
+        return self.get_answers([key], now, answer_type).get(key)
+
+    def get_answers(
+        self, keys: Iterable[str], now: datetime.datetime, answer_type: type[RecordT]
+    ) -> dict[str, RecordT]:
+        """:meth:`get_answer` of many keys in one pass (one connection, one read transaction).
+
+        Keys with no answer younger than ``max_age`` are left out.
+        """
+        found: dict[str, RecordT] = {}
         if self.max_age <= datetime.timedelta(0):
-            return None
+            return found
+        now_utc = _as_utc(now)
         with self._connection() as connection:
-            row = connection.execute(
-                "SELECT fetched_at, record FROM answers WHERE key = ?", (_url_key(key),)
-            ).fetchone()
-        if row is None:
-            return None
-        try:
-            age = _as_utc(now) - _from_key(row[0])
-            if not datetime.timedelta(0) - CLOCK_SKEW <= age < self.max_age:
-                return None
-            return _decode_page(row[1], answer_type)
-        except _Malformed as exc:
-            raise self._error(f"a stored archive answer is malformed ({exc})") from None
+            connection.execute("BEGIN")
+            try:
+                for key in dict.fromkeys(keys):
+                    row = connection.execute(
+                        "SELECT fetched_at, record FROM answers WHERE key = ?", (_url_key(key),)
+                    ).fetchone()
+                    if row is None:
+                        continue
+                    try:
+                        age = now_utc - _from_key(row[0])
+                        if datetime.timedelta(0) - CLOCK_SKEW <= age < self.max_age:
+                            found[key] = _decode_page(row[1], answer_type)
+                    except _Malformed as exc:
+                        raise self._error(f"a stored answer is malformed ({exc})") from None
+            finally:
+                connection.execute("COMMIT")
+        return found
 
     def prune(self, before: datetime.datetime) -> int:
         """Delete checks (and archive answers) fetched before ``before``; return how many

@@ -35,12 +35,15 @@ import queue
 import signal
 import threading
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from citecheck.errors import CitecheckError
-from citecheck.fetch.scheduler import host_key
+from citecheck.fetch.scheduler import host_key, run_by_host
+
+T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
 
 _POLL = 0.2
 """How often (seconds) the result reader checks that the workers are alive."""
@@ -50,11 +53,75 @@ class WorkerDied(CitecheckError):
     """A worker process ended before answering (killed, or out of memory)."""
 
 
-def _first_argument_host(args: tuple[Any, ...]) -> str:
+def first_argument_host(args: tuple[Any, ...]) -> str:
+    """The shard key of a call: the host of its first argument, when that is a URL."""
     return host_key(args[0]) if args and isinstance(args[0], str) else ""
 
 
-class ShardedExecutor(Executor):
+def shard_of(key: str, shards: int) -> int:
+    """The shard (0 to ``shards`` - 1) that calls with ``key`` always go to.
+
+    A stable hash (CRC-32, not ``hash()``, which is salted per process), so
+    that every process and every run agree on it.
+    """
+    return zlib.crc32(key.encode("utf-8", "replace")) % shards
+
+
+class HostSharded(Executor):
+    """An executor whose calls run in other processes, each key (host) always in the same one.
+
+    Each process keeps its own copy of a function it was given, so what the
+    function remembers per host (soft-404 probes, open connections) is found
+    there again, and a limit the function enforces applies per process.
+    ``processes`` says how many copies there are. Implemented by
+    :class:`ShardedExecutor` (local processes) and
+    :class:`citecheck.fetch.cluster.DaskExecutor` (Dask workers).
+    """
+
+    @property
+    def processes(self) -> int:
+        """How many processes share the calls."""
+        raise NotImplementedError
+
+    def run_by_host(
+        self,
+        items: Iterable[K],
+        work: Callable[[K], T],
+        *,
+        key: Callable[[K], str],
+        concurrency: int = 16,
+        per_host: int = 2,
+        per_host_delay: float = 0.0,
+        on_result: Callable[[K, T], None] | None = None,
+    ) -> dict[K, T]:
+        """:func:`citecheck.fetch.scheduler.run_by_host` with this executor's processes.
+
+        By default the scheduler runs here and submits one call at a time; an
+        executor whose calls cost more to hand over than a URL costs to check
+        (a Dask cluster) overrides it to run the scheduler in its processes.
+        """
+        return run_by_host(
+            items,
+            work,
+            key=key,
+            concurrency=concurrency,
+            per_host=per_host,
+            per_host_delay=per_host_delay,
+            executor=self,
+            on_result=on_result,
+        )
+
+    def release(self, fn: Callable[..., Any]) -> None:
+        """``fn`` will not be submitted again: every process drops its copy and closes it.
+
+        A copy with a ``close()`` method (the URL checker: its connection
+        pools) is closed, so a long-lived pool or cluster that serves many
+        runs does not keep every run's checker and sockets.
+        """
+        raise NotImplementedError
+
+
+class ShardedExecutor(HostSharded):
     """Run calls in ``processes`` worker processes with ``threads`` threads each.
 
     Calls whose first argument has the same ``key`` (by default the URL's host)
@@ -66,7 +133,7 @@ class ShardedExecutor(Executor):
         processes: int,
         threads: int,
         *,
-        key: Callable[[tuple[Any, ...]], str] = _first_argument_host,
+        key: Callable[[tuple[Any, ...]], str] = first_argument_host,
     ) -> None:
         if processes < 1:
             raise ValueError(f"processes must be at least 1, got {processes}")
@@ -79,6 +146,7 @@ class ShardedExecutor(Executor):
         self._lock = threading.Lock()
         self._closed = False
         self._tasks = itertools.count()
+        self._tokens = itertools.count()
         self._pending: dict[int, tuple[int, Future[Any]]] = {}
         self._functions: dict[int, tuple[int, object]] = {}
         self._results: Any = context.Queue()
@@ -110,7 +178,7 @@ class ShardedExecutor(Executor):
             if self._closed:
                 raise RuntimeError("cannot submit to a ShardedExecutor after shutdown")
             token = self._ship(fn)
-            shard = zlib.crc32(self._key(args).encode("utf-8", "replace")) % len(self._workers)
+            shard = shard_of(self._key(args), len(self._workers))
             worker = self._workers[shard]
             if not worker.is_alive():
                 future.set_exception(WorkerDied(_died(shard, worker.exitcode)))
@@ -125,13 +193,22 @@ class ShardedExecutor(Executor):
         known = self._functions.get(id(fn))
         if known is not None and known[1] is fn:
             return known[0]
-        token = len(self._functions)
+        token = next(self._tokens)
         payload = pickle.dumps(fn)
         for inputs in self._inputs:
             inputs.put(("function", token, payload))
         # Keep fn itself, so that its id cannot be reused by another object.
         self._functions[id(fn)] = (token, fn)
         return token
+
+    def release(self, fn: Callable[..., Any]) -> None:
+        with self._lock:
+            known = self._functions.get(id(fn))
+            if self._closed or known is None or known[1] is not fn:
+                return
+            del self._functions[id(fn)]
+            for inputs in self._inputs:
+                inputs.put(("forget", known[0]))
 
     def _read_results(self) -> None:
         while True:
@@ -202,8 +279,12 @@ class ShardedExecutor(Executor):
                 # Interrupted: what is still running is not waited for.
                 worker.terminate()
             worker.join(timeout=5)
-        self._results.put(None)
-        self._reader.join(timeout=5)
+        # The reader sees the workers gone at its next poll and ends. It is not
+        # woken by a message: a worker terminated while sending its last answer
+        # can leave the result queue's write lock taken, and the feeder thread
+        # of a put() here then waited for it forever, hanging this process's
+        # exit (reproduced with a worker slow to start, on the commit before too).
+        self._reader.join(timeout=5 + _POLL)
         self._results.close()
         # Whatever the workers never answered ends now, not never.
         self._fail_all(WorkerDied("the executor shut down before this call was answered"))
@@ -258,6 +339,13 @@ _ORPHANED = 70
 """The exit code of a worker whose parent died (EX_SOFTWARE)."""
 
 
+def _close(function: object) -> None:
+    """Close a worker's copy of a function that has a ``close()`` (its connection pools)."""
+    close = getattr(function, "close", None)
+    if callable(close):
+        close()
+
+
 def _worker_main(inputs: Any, results: Any, threads: int) -> None:
     """A worker process: run each call in a thread, send back (task, ok, value)."""
     _exit_with_parent()
@@ -284,9 +372,14 @@ def _worker_main(inputs: Any, results: Any, threads: int) -> None:
         if message[0] == "function":
             functions[message[1]] = pickle.loads(message[2])
             continue
+        if message[0] == "forget":
+            _close(functions.pop(message[1], None))
+            continue
         _, task, token, args, kwargs = message
         future = pool.submit(functions[token], *args, **kwargs)
         future.add_done_callback(functools.partial(answer, task))
     pool.shutdown(wait=True)
+    for function in functions.values():
+        _close(function)
     results.close()
     results.join_thread()

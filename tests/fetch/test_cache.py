@@ -1268,3 +1268,66 @@ class TestAnswers:
         any_cache.record_answer("k", _StoredPage(title="new"), T0 + HOUR)
         answer = any_cache.get_answer("k", T0 + 2 * HOUR, _StoredPage)
         assert answer is not None and answer.title == "new"
+
+
+class TestRecall:
+    """``recall``: a warm run's reads of many URLs in one pass, the same answers as one by one."""
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        histories=st.lists(
+            st.lists(
+                st.tuples(
+                    st.sampled_from(sorted(Verdict)),
+                    st.integers(min_value=-30, max_value=30),
+                    st.sampled_from(["a", "b"]),
+                ),
+                max_size=5,
+            ),
+            min_size=1,
+            max_size=4,
+        ),
+        hours_later=st.integers(min_value=0, max_value=40),
+    )
+    def test_same_as_get_observation_and_dead_record(
+        self, histories: list[list[tuple[Verdict, int, str]]], hours_later: int
+    ) -> None:
+        """Every URL's latest servable check, page and dead streak match the single reads."""
+        with CheckCache.in_memory() as cache:
+            urls = [f"{URL}?n={n}" for n in range(len(histories))]
+            for url, history in zip(urls, histories, strict=True):
+                for verdict, hour, key in history:
+                    page = _StoredPage(title=f"{verdict.value} {hour}")
+                    cache.record(
+                        _check(url, verdict, at=T0 + hour * HOUR), page=page, shaped_by=key
+                    )
+            now = T0 + hours_later * HOUR
+            asked = [*urls, f"{URL}?never-checked", urls[0]]
+            recalled = cache.recall(asked, now, shaped_by="a", page_type=_StoredPage)
+            for url in dict.fromkeys(asked):
+                single = cache.get_observation(url, now, shaped_by="a", page_type=_StoredPage)
+                if single is None:
+                    assert url not in recalled
+                    continue
+                dead_since, dead_checks = cache.dead_record(url)
+                expected = attrs.evolve(
+                    single.check, dead_since=dead_since, dead_checks=dead_checks
+                )
+                assert recalled[url].check == expected
+                assert recalled[url].page == single.page
+
+    def test_a_malformed_row_is_a_one_line_error(self, cache: CheckCache) -> None:
+        """A damaged stored check fails the read with a CacheError, as get_observation does."""
+        cache.record(_check(), shaped_by="a")
+        connection = sqlite3.connect(str(cache.path))
+        with connection:
+            connection.execute("UPDATE checks SET record = '{}'")
+        connection.close()
+        with pytest.raises(CacheError, match="malformed"):
+            cache.recall([URL], T0 + HOUR, shaped_by="a", page_type=None)
+
+    def test_max_age_zero_serves_nothing(self, tmp_path: Path) -> None:
+        """With max_age 0 nothing is fresh: recall is empty without a query."""
+        with CheckCache(tmp_path / "c.sqlite3", max_age=datetime.timedelta(0)) as cache:
+            cache.record(_check(), shaped_by="a")
+            assert cache.recall([URL], T0, shaped_by="a", page_type=None) == {}
