@@ -372,11 +372,15 @@ class TestInterrupted:
         assert b"Traceback" not in stderr
         partial = json.loads(output.read_text(encoding="utf-8"))
         assert partial["incomplete"] is True
-        done = {
-            check["url"]
+        checks = [
+            check
             for citation in partial["documents"][0]["citations"]
             for check in citation["checks"]
-        }
+        ]
+        done = {check["url"] for check in checks if check["verdict"] != "pending"}
         assert done and partial["pending"]
+        # Every URL not reached has a check saying so: pending, never no_url.
+        pending = {check["url"] for check in checks if check["verdict"] == "pending"}
+        assert pending == set(partial["pending"])
         assert done | set(partial["pending"]) == set(urls)
         assert done.isdisjoint(partial["pending"])
