@@ -48,6 +48,15 @@ class FetchFailure(enum.StrEnum):
     """Anything else; the detail says what."""
 
 
+def header_value(headers: tuple[tuple[str, str], ...], name: str) -> str | None:
+    """The first value of header ``name`` among ``headers`` (case-insensitive), or None."""
+    wanted = name.lower()
+    for key, value in headers:
+        if key.lower() == wanted:
+            return value
+    return None
+
+
 @attrs.frozen
 class FetchResult:
     """One URL fetched: the final response (if any) and how it was reached.
@@ -79,8 +88,4 @@ class FetchResult:
 
     def header(self, name: str) -> str | None:
         """The final response's header ``name`` (case-insensitive), or None."""
-        wanted = name.lower()
-        for key, value in self.headers:
-            if key.lower() == wanted:
-                return value
-        return None
+        return header_value(self.headers, name)

@@ -27,7 +27,7 @@ import attrs
 from urllib3 import HTTPHeaderDict
 
 from citecheck.fetch.deadline import Deadline
-from citecheck.fetch.result import FetchFailure
+from citecheck.fetch.result import FetchFailure, header_value
 
 
 @attrs.frozen
@@ -92,11 +92,7 @@ class HttpRequest:
 
     def header(self, name: str) -> str | None:
         """The request's header ``name`` (case-insensitive), or None."""
-        wanted = name.lower()
-        for key, value in self.headers:
-            if key.lower() == wanted:
-                return value
-        return None
+        return header_value(self.headers, name)
 
 
 class HttpResponse(Protocol):
