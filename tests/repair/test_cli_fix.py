@@ -198,6 +198,16 @@ class TestArchiveCommand:
         assert code == 0
         assert "/web/20261206080000/" in out and len(spn.captures_asked) == 1
 
+    def test_a_failed_capture_exits_1(
+        self, site: tuple[Path, StandinSpn], capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The capture service answers 404: the page is reported failed and the run exits 1."""
+        document, spn = site
+        arguments = [*self._arguments(spn), "--capture-url", f"{spn.base}/nowhere"]
+        assert main(["archive", str(document), *arguments]) == 1
+        assert "failed" in capsys.readouterr().out
+        assert spn.archive.captures == [] and spn.jobs == {}
+
     def test_one_key_alone_is_an_error(
         self,
         site: tuple[Path, StandinSpn],
