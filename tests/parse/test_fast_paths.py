@@ -231,6 +231,52 @@ class TestUrlAnchors:
         assert any(plain), "each case holds an anchor"
 
 
+EARLY_END_PIECES = [
+    *URL_PIECES, "(", "[", "{", "&", "&nbsp;", "&#x3c;", "[12]", "://", "https://", "FTP://",
+    ".", ",", ";", "\u200b", "\u00ad", "a", "/", "?", ")", "]",
+]  # fmt: skip
+
+
+def plain_early_end(text: str, start: int, end: int) -> int:
+    """Where ``_EARLY_END`` cuts ``text[start:end]``, the regex tried without its pre-check."""
+    m = urls._EARLY_END.search(text, start + 1, end)
+    return end if m is None else m.start()
+
+
+class TestUrlPrechecks:
+    """The cheap pre-checks before two URL regexes decide as the regexes do."""
+
+    @PROPERTY
+    @given(joined(EARLY_END_PIECES), st.integers(0, 200), st.integers(0, 200))
+    def test_early_end(self, text: str, start: int, end: int) -> None:
+        """A run is cut where the plain ``_EARLY_END`` search cuts it."""
+        end = min(end, len(text))
+        cut = urls._cut_run(text, start, end)
+        plain = plain_early_end(text, start, end)
+        assert cut <= plain  # the later rules only shorten it further
+        assert urls._cut_run(text, start, plain) == cut
+
+    @pytest.mark.parametrize("text", REAL_TEXTS)
+    def test_early_end_real(self, text: str) -> None:
+        """On every real note, from every anchor's end, the cut is the plain one's."""
+        for found in urls.find_urls(text):
+            for start in (found.start, found.start + 3):
+                plain = plain_early_end(text, start, len(text))
+                assert urls._cut_run(text, start, len(text)) == urls._cut_run(text, start, plain)
+
+    @PROPERTY
+    @given(
+        joined(["https://", "web.archive.org/", "ARCHIVE.PH/", "arquivo.pt/wayback/", "x" * 30])
+        | st.text(max_size=90)
+        | joined(["archive.is/", "İ", "ſ", "K", "webcitation.org/", "a", "/"])
+    )
+    def test_archive_host(self, url: str) -> None:
+        """``is_archive_url`` answers as the host regex over the first 80 characters."""
+        from citecheck.parse.assemble import _ARCHIVE_HOST, is_archive_url
+
+        assert is_archive_url(url) is (_ARCHIVE_HOST.search(url, 0, 80) is not None)
+
+
 # --------------------------------------------------------------------------
 # ftfy skip
 # --------------------------------------------------------------------------
