@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -401,6 +402,34 @@ class TestFieldHelpers:
     def test_real_sentences(self, text: str) -> None:
         """Every real note splits into the sentences of the plain loop."""
         assert fields._split_sentences(text) == reference_split_sentences(text)
+
+    def test_digit_and_letter_classes(self) -> None:
+        """``_has_digit`` and ``_has_letter`` agree with ``str.isdigit``/``isalpha`` everywhere."""
+        for code in range(sys.maxunicode + 1):
+            ch = chr(code)
+            assert fields._has_digit(ch) is ch.isdigit(), hex(code)
+            assert fields._has_letter(ch) is ch.isalpha(), hex(code)
+
+    @PROPERTY
+    @given(st.text(max_size=40) | joined([*SENTENCE_PIECES, "²", "½", "Ⅻ", "٣", "①", "_", "7"]))
+    def test_has_digit_and_letter(self, text: str) -> None:
+        """The regex checks give what ``any`` over the characters gives."""
+        assert fields._has_digit(text) is any(ch.isdigit() for ch in text)
+        assert fields._has_letter(text) is any(ch.isalpha() for ch in text)
+
+    @PROPERTY
+    @given(
+        st.text(max_size=12) | joined(["J", "-", "P", ".", "Prof", "hrsg", "U", "S", "İ", "x" * 7])
+    )
+    def test_is_abbrev_shortcut(self, tok: str) -> None:
+        """A long undotted word is ruled out early, as the full rules rule it out."""
+        core = tok.rstrip(".")
+        full = bool(core) and (
+            fields._is_initial(tok)
+            or ("." in core and all(len(p) <= 2 for p in core.split(".")))
+            or core.lower() in fields._ABBREVS
+        )
+        assert fields._is_abbrev(tok) is full
 
 
 # --------------------------------------------------------------------------
