@@ -975,9 +975,12 @@ _APA_PAREN = re.compile(
 )
 
 
-def _unquoted(w: str) -> ReferenceFields:
-    """The styles that do not quote titles: APA, Harvard, GOST, ABNT, MLA for books."""
-    w = w[: _tail_start(w)]
+def _unquoted(w: str, tail: int) -> ReferenceFields:
+    """The styles that do not quote titles: APA, Harvard, GOST, ABNT, MLA for books.
+
+    ``tail`` is ``_tail_start(w)``, which the caller has read already.
+    """
+    w = w[:tail]
     # GOST: "Иванов И. И. Название // Коммерсантъ. 2023. 14 апреля."
     slash = w.find("//")
     if slash > 0:
@@ -1109,10 +1112,11 @@ def _parse(text: str, masked: Sequence[tuple[int, int]]) -> ReferenceFields:
     back = _back_reference(plain)
     if back is not None:
         return back
-    quote = _find_title_quote(w[: _tail_start(w)])
+    tail = _tail_start(w)
+    quote = _find_title_quote(w[:tail])
     if quote is not None and not _quote_inside_gost_title(w, *quote):
         return _quoted(w, *quote)
-    return _unquoted(w)
+    return _unquoted(w, tail)
 
 
 def parse_fields(text: str, masked: Sequence[tuple[int, int]] = ()) -> ReferenceFields:
