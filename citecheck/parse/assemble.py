@@ -67,6 +67,11 @@ _ARCHIVE_HOST = re.compile("|".join(re.escape(host) for host in _ARCHIVE_HOSTS),
 
 def is_archive_url(url: str) -> bool:
     """Whether ``url`` is a web archive's copy of a page (Wayback, archive.today, …)."""
+    if url.isascii():
+        # Every host above holds one of these words; in ASCII, ignoring case is lowering.
+        low = url[:80].lower()
+        if "archive" not in low and "arquivo" not in low and "webcitation" not in low:
+            return False
     return _ARCHIVE_HOST.search(url, 0, 80) is not None
 
 

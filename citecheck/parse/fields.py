@@ -65,6 +65,39 @@ class ReferenceFields:
 
 _EMPTY = ReferenceFields()
 
+# ``any(ch.isdigit() for ch in s)`` and ``any(ch.isalpha() for ch in s)`` in the
+# regex engine instead of a Python step per character (every note asks them of
+# each of its parts). ``str.isdigit`` is ``\d`` (Unicode decimals) plus the
+# digits that are not decimals: super- and subscripts, circled and
+# parenthesised digits, Ethiopic, Kharoshthi, Rumi and Brahmi numbers
+# (tests/parse/test_fast_paths.py checks the class against every code point).
+_DIGIT = re.compile(
+    "[\\d\u00b2\u00b3\u00b9\u1369-\u1371\u19da\u2070\u2074-\u2079\u2080-\u2089"
+    "\u2460-\u2468\u2474-\u247c\u2488-\u2490\u24ea\u24f5-\u24fd\u24ff\u2776-\u277e"
+    "\u2780-\u2788\u278a-\u2792\U00010a40-\U00010a43\U00010e60-\U00010e68"
+    "\U00011052-\U0001105a\U0001f100-\U0001f10a]"
+)
+# Every letter is a word character that is not a decimal digit or "_"; the class
+# also holds the few non-letter numerics (``²``, ``½``, ``Ⅻ``), so a hit is confirmed.
+_LETTERISH = re.compile(r"[^\W\d_]")
+
+
+def _has_digit(s: str) -> bool:
+    """``any(ch.isdigit() for ch in s)``."""
+    return _DIGIT.search(s) is not None
+
+
+def _has_letter(s: str) -> bool:
+    """``any(ch.isalpha() for ch in s)``."""
+    m = _LETTERISH.search(s)
+    while m is not None:
+        i = m.start()
+        if s[i].isalpha():
+            return True
+        m = _LETTERISH.search(s, i + 1)
+    return False
+
+
 # One character stands for every masked span; a NUL never occurs in real text
 # (any that does is turned into a space first).
 _SEP = "\x00"
@@ -187,6 +220,10 @@ def _is_abbrev(tok: str) -> bool:
     core = tok.rstrip(".")
     if not core:
         return False
+    if len(core) > 6 and "." not in core:
+        # Longer than an initial (6 with its period) and than every _ABBREVS word
+        # (``lower`` never shortens a text), and not dotted like ``U.S.``.
+        return False
     if _is_initial(tok):
         return True
     if "." in core and all(len(p) <= 2 for p in core.split(".")):
@@ -222,7 +259,7 @@ def _split_sentences(s: str) -> list[str]:
                 out.append(s[start : i + 1])
             start = i + 1
     out.append(s[start:])
-    return [p.strip() for p in out if p.strip()]
+    return [stripped for p in out if (stripped := p.strip())]
 
 
 # No real reference has more parts than this; beyond it each part would cost a
@@ -692,7 +729,7 @@ def _split_authors(block: str) -> tuple[str, ...]:
             authors.append(part)
             i += 1
     cleaned = [_clean_value(a) for a in authors]
-    return tuple(a for a in cleaned if any(ch.isalpha() for ch in a))
+    return tuple(a for a in cleaned if _has_letter(a))
 
 
 def _abnt_head(s: str) -> int:
@@ -795,9 +832,9 @@ _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?:[a-z])?(?!\d)")
 
 def _is_datelike(seg: str) -> bool:
     """A date, year, or day-month part (``5 Mar. 2020``, ``2023``, ``14 апреля``)."""
-    if not any(ch.isdigit() for ch in seg):
+    if not _has_digit(seg):
         return False
-    if not any(ch.isalpha() for ch in seg):
+    if not _has_letter(seg):
         return True
     if _first_full_date(seg) is not None:
         return True
@@ -823,7 +860,7 @@ def _find_date(regions: Iterable[str]) -> datetime.date | None:
             m = _YEAR.fullmatch(part)
             if m:
                 year = year or m.group(1)
-            elif any(ch.isdigit() for ch in part) and any(ch.isalpha() for ch in part):
+            elif _has_digit(part) and _has_letter(part):
                 day_months.append(part)
     if year is None:
         return None
@@ -864,7 +901,7 @@ def _publisher_from(parts: list[str]) -> str | None:
             if lower.startswith(prefix) and len(value) > len(prefix):
                 value = value[len(prefix) :].strip(" :")
                 break
-        if not any(ch.isalpha() for ch in value):
+        if not _has_letter(value):
             continue
         if _PAGE_REF.match(value) or _is_datelike(value):
             # "Foreign Affairs 99" before "no. 3": a journal and its volume.
@@ -938,9 +975,12 @@ _APA_PAREN = re.compile(
 )
 
 
-def _unquoted(w: str) -> ReferenceFields:
-    """The styles that do not quote titles: APA, Harvard, GOST, ABNT, MLA for books."""
-    w = w[: _tail_start(w)]
+def _unquoted(w: str, tail: int) -> ReferenceFields:
+    """The styles that do not quote titles: APA, Harvard, GOST, ABNT, MLA for books.
+
+    ``tail`` is ``_tail_start(w)``, which the caller has read already.
+    """
+    w = w[:tail]
     # GOST: "Иванов И. И. Название // Коммерсантъ. 2023. 14 апреля."
     slash = w.find("//")
     if slash > 0:
@@ -1032,7 +1072,7 @@ def _looks_like_name(part: str) -> bool:
 
 
 def _by_count(w: str) -> ReferenceFields:
-    parts = [p for p in _split_parts(w) if any(ch.isalpha() for ch in p)]
+    parts = [p for p in _split_parts(w) if _has_letter(p)]
     parts = [p for p in parts if not _is_datelike(p) and not _PAGE_REF.match(p)]
     date = _find_date([w])
     if not parts:
@@ -1072,10 +1112,11 @@ def _parse(text: str, masked: Sequence[tuple[int, int]]) -> ReferenceFields:
     back = _back_reference(plain)
     if back is not None:
         return back
-    quote = _find_title_quote(w[: _tail_start(w)])
+    tail = _tail_start(w)
+    quote = _find_title_quote(w[:tail])
     if quote is not None and not _quote_inside_gost_title(w, *quote):
         return _quoted(w, *quote)
-    return _unquoted(w)
+    return _unquoted(w, tail)
 
 
 def parse_fields(text: str, masked: Sequence[tuple[int, int]] = ()) -> ReferenceFields:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -231,6 +232,52 @@ class TestUrlAnchors:
         assert any(plain), "each case holds an anchor"
 
 
+EARLY_END_PIECES = [
+    *URL_PIECES, "(", "[", "{", "&", "&nbsp;", "&#x3c;", "[12]", "://", "https://", "FTP://",
+    ".", ",", ";", "\u200b", "\u00ad", "a", "/", "?", ")", "]",
+]  # fmt: skip
+
+
+def plain_early_end(text: str, start: int, end: int) -> int:
+    """Where ``_EARLY_END`` cuts ``text[start:end]``, the regex tried without its pre-check."""
+    m = urls._EARLY_END.search(text, start + 1, end)
+    return end if m is None else m.start()
+
+
+class TestUrlPrechecks:
+    """The cheap pre-checks before two URL regexes decide as the regexes do."""
+
+    @PROPERTY
+    @given(joined(EARLY_END_PIECES), st.integers(0, 200), st.integers(0, 200))
+    def test_early_end(self, text: str, start: int, end: int) -> None:
+        """A run is cut where the plain ``_EARLY_END`` search cuts it."""
+        end = min(end, len(text))
+        cut = urls._cut_run(text, start, end)
+        plain = plain_early_end(text, start, end)
+        assert cut <= plain  # the later rules only shorten it further
+        assert urls._cut_run(text, start, plain) == cut
+
+    @pytest.mark.parametrize("text", REAL_TEXTS)
+    def test_early_end_real(self, text: str) -> None:
+        """On every real note, from every anchor's end, the cut is the plain one's."""
+        for found in urls.find_urls(text):
+            for start in (found.start, found.start + 3):
+                plain = plain_early_end(text, start, len(text))
+                assert urls._cut_run(text, start, len(text)) == urls._cut_run(text, start, plain)
+
+    @PROPERTY
+    @given(
+        joined(["https://", "web.archive.org/", "ARCHIVE.PH/", "arquivo.pt/wayback/", "x" * 30])
+        | st.text(max_size=90)
+        | joined(["archive.is/", "İ", "ſ", "K", "webcitation.org/", "a", "/"])
+    )
+    def test_archive_host(self, url: str) -> None:
+        """``is_archive_url`` answers as the host regex over the first 80 characters."""
+        from citecheck.parse.assemble import _ARCHIVE_HOST, is_archive_url
+
+        assert is_archive_url(url) is (_ARCHIVE_HOST.search(url, 0, 80) is not None)
+
+
 # --------------------------------------------------------------------------
 # ftfy skip
 # --------------------------------------------------------------------------
@@ -355,6 +402,34 @@ class TestFieldHelpers:
     def test_real_sentences(self, text: str) -> None:
         """Every real note splits into the sentences of the plain loop."""
         assert fields._split_sentences(text) == reference_split_sentences(text)
+
+    def test_digit_and_letter_classes(self) -> None:
+        """``_has_digit`` and ``_has_letter`` agree with ``str.isdigit``/``isalpha`` everywhere."""
+        for code in range(sys.maxunicode + 1):
+            ch = chr(code)
+            assert fields._has_digit(ch) is ch.isdigit(), hex(code)
+            assert fields._has_letter(ch) is ch.isalpha(), hex(code)
+
+    @PROPERTY
+    @given(st.text(max_size=40) | joined([*SENTENCE_PIECES, "²", "½", "Ⅻ", "٣", "①", "_", "7"]))
+    def test_has_digit_and_letter(self, text: str) -> None:
+        """The regex checks give what ``any`` over the characters gives."""
+        assert fields._has_digit(text) is any(ch.isdigit() for ch in text)
+        assert fields._has_letter(text) is any(ch.isalpha() for ch in text)
+
+    @PROPERTY
+    @given(
+        st.text(max_size=12) | joined(["J", "-", "P", ".", "Prof", "hrsg", "U", "S", "İ", "x" * 7])
+    )
+    def test_is_abbrev_shortcut(self, tok: str) -> None:
+        """A long undotted word is ruled out early, as the full rules rule it out."""
+        core = tok.rstrip(".")
+        full = bool(core) and (
+            fields._is_initial(tok)
+            or ("." in core and all(len(p) <= 2 for p in core.split(".")))
+            or core.lower() in fields._ABBREVS
+        )
+        assert fields._is_abbrev(tok) is full
 
 
 # --------------------------------------------------------------------------
