@@ -276,14 +276,12 @@ _EARLY_END = re.compile(
 
 def _cut_run(text: str, start: int, end: int, *, no_glued: bool = False) -> int:
     """Shorten the run ``text[start:end]`` where a rule above says it ends."""
-    # Every _EARLY_END match lies inside the run (the end bounds its look-aheads
-    # too) and holds one of these; most runs hold none, and the regex, whose
-    # last alternative opens with a look-behind, would try every position.
-    piece = text[start + 1 : end]
-    if "(" in piece or "[" in piece or "{" in piece or "&" in piece or "://" in piece:
-        m = _EARLY_END.search(text, start + 1, end)
-        if m is not None:
-            end = m.start()
+    # No pre-check on a slice of the run here: a run of a megabyte is cut many
+    # times, and copying it each time made find_urls quadratic (the search
+    # itself stops at the first early end).
+    m = _EARLY_END.search(text, start + 1, end)
+    if m is not None:
+        end = m.start()
     if no_glued:  # no DOI or path holds a URL: ``10.1234/x?https://…`` is two pastes
         m = _GLUED_SCHEME.search(text, start, end)
         if m is not None:
