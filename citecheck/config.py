@@ -48,7 +48,7 @@ import attrs
 
 from citecheck.errors import InputError
 from citecheck.model import Verdict
-from citecheck.urlrules import UrlPattern, compile_pattern, parse_accept, parse_remap
+from citecheck.urlrules import UrlFilter, UrlPattern, compile_pattern, parse_accept, parse_remap
 
 CONFIG_FILES = ("citecheck.toml", "pyproject.toml")
 IGNORE_FILE = ".citecheckignore"
@@ -108,7 +108,7 @@ class Settings:
 
     def excludes(self, url: str) -> bool:
         """Whether ``url`` is excluded: an exclusion matches it and no include does."""
-        return _excluded(url, *self.url_patterns())
+        return UrlFilter(*self.url_patterns())(url) is not None
 
     def url_patterns(self) -> tuple[tuple[UrlPattern, ...], tuple[UrlPattern, ...]]:
         """The includes and the exclusions (the file's, then ``.citecheckignore``'s)."""
@@ -116,12 +116,6 @@ class Settings:
         include = tuple(UrlPattern(pattern, f"include in {where}") for pattern in self.include)
         exclude = tuple(UrlPattern(pattern, f"exclude in {where}") for pattern in self.exclude)
         return include, (*exclude, *self.ignore_file)
-
-
-def _excluded(url: str, include: tuple[UrlPattern, ...], exclude: tuple[UrlPattern, ...]) -> bool:
-    if any(rule.pattern.search(url) for rule in include):
-        return False
-    return any(rule.pattern.search(url) for rule in exclude)
 
 
 def search_directories(start: Path) -> list[Path]:
