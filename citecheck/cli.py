@@ -585,17 +585,13 @@ def _read_inputs_keeping_good(
 ) -> tuple[list[Document], bool] | None:
     """For ``parse``: the documents read and whether one failed (their output is still
     written); None when there is nothing at all to show and ``--allow-empty`` was not given."""
-    from citecheck.api import default_jobs
-    from citecheck.inputs import document_paths, nothing_found, read_inputs
+    from citecheck.inputs import nothing_found, read_inputs
 
-    jobs = arguments.jobs or default_jobs(
-        sum(1 for _ in document_paths(arguments.files, arguments.exclude_path))
-    )
     inputs = read_inputs(
         arguments.files,
         input_format=arguments.input_format,
         exclude_path=arguments.exclude_path,
-        jobs=jobs,
+        jobs=arguments.jobs,
     )
     for error in inputs.errors:
         _error(error)

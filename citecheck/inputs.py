@@ -83,14 +83,15 @@ def read_inputs(
     input_format: str | None = None,
     exclude_path: Sequence[str] = (),
     stdin: BinaryIO | None = None,
-    jobs: int = 1,
+    jobs: int | None = 1,
 ) -> Inputs:
     """Read every input; an unreadable one adds an error line and the others are still read.
 
     With ``jobs`` above 1 the files are parsed in that many worker processes
-    (:func:`citecheck.api.parse_paths`); the documents keep the inputs' order.
+    (:func:`citecheck.api.parse_paths`; None: :func:`citecheck.api.default_jobs`
+    for the files found); the documents keep the inputs' order.
     """
-    from citecheck.api import parse_paths, parse_text
+    from citecheck.api import default_jobs, parse_paths, parse_text
     from citecheck.parse.urllist import url_list_document
 
     documents: list[Document] = []
@@ -104,7 +105,8 @@ def read_inputs(
         return _read_stdin(stdin or sys.stdin.buffer)
 
     names = list(document_paths(paths, exclude_path))
-    parsed = parse_paths([name for name in names if name != STDIN], input_format, jobs)
+    files = [name for name in names if name != STDIN]
+    parsed = parse_paths(files, input_format, default_jobs(len(files)) if jobs is None else jobs)
     for path in names:
         try:
             if path == STDIN:
