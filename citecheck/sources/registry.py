@@ -84,11 +84,16 @@ def detect_format(path: str, head: bytes) -> str:
     return "text"
 
 
+def _check_format(input_format: str | None) -> None:
+    """Refuse a format no reader has, before anything is read."""
+    if input_format is not None and input_format not in READERS:
+        raise InputError(f"unknown input format {input_format!r}; formats are {', '.join(FORMATS)}")
+
+
 def read_source(path: str | os.PathLike[str], input_format: str | None = None) -> SourceDocument:
     """Read the document at ``path`` into blocks with the reader its format calls for."""
     name = os.fspath(path)
-    if input_format is not None and input_format not in READERS:
-        raise InputError(f"unknown input format {input_format!r}; formats are {', '.join(FORMATS)}")
+    _check_format(input_format)
     from citecheck.sources.text import read_document_bytes
 
     return read_source_bytes(read_document_bytes(name), name, input_format)
@@ -96,8 +101,7 @@ def read_source(path: str | os.PathLike[str], input_format: str | None = None) -
 
 def read_source_bytes(data: bytes, name: str, input_format: str | None = None) -> SourceDocument:
     """Read a document given as bytes (standard input), its format named or sniffed."""
-    if input_format is not None and input_format not in READERS:
-        raise InputError(f"unknown input format {input_format!r}; formats are {', '.join(FORMATS)}")
+    _check_format(input_format)
     return READERS[input_format or detect_format(name, data[:4096])](data, name)
 
 
