@@ -251,7 +251,7 @@ class SavePageNow:
         return self._wait(url, job)
 
     def _retry_after(self, answer: FetchResult) -> float:
-        value = next((v for k, v in answer.headers if k.lower() == "retry-after"), None)
+        value = answer.header("Retry-After")
         seconds = retry_after_seconds(value, self._now())
         if seconds is None:
             seconds = self.options.default_retry_after
